@@ -28,9 +28,10 @@ namespace LoopBridge
     /// <see cref="CloseReason.ExitingPlayMode"/> when play mode ends and with
     /// <see cref="CloseReason.DomainReload"/> before a domain reload; user code may
     /// <see cref="MainLoop.Dispose"/> it. Closing fails every outstanding handle, so blocked worker
-    /// threads wake up. A close on the main thread removes the system from the PlayerLoop at once;
-    /// after a close from another thread the system stays in place, inert, until the next main-thread
-    /// close or the next play session replaces it.</para>
+    /// threads wake up. A close on the main thread removes the system from the PlayerLoop at once.
+    /// A close from another thread, or from work running inside the loop's own tick (where editing
+    /// the PlayerLoop that is executing is not safe), leaves the system in place but inert (it no
+    /// longer ticks anything); <c>Application.quitting</c> or the next play session removes it.</para>
     /// <para><b>Errors.</b> Exceptions from fire-and-forget work (<see cref="MainLoop.UnhandledException"/>)
     /// are logged with <c>Debug.LogException</c>.</para>
     /// </remarks>
@@ -53,6 +54,10 @@ namespace LoopBridge
         // Written only on the main thread (initialisation, Timing), read from any thread.
         static volatile MainLoop? s_Loop;
         static Type s_Timing = typeof(UnityEngine.PlayerLoop.Update);
+
+        // True while OnPlayerLoopUpdate runs (main thread only): the PlayerLoop is executing our
+        // system, so it must not be edited; a close from inside the tick leaves the system inert.
+        static bool s_Ticking;
 
         /// <summary>
         /// The play-mode loop of the current (or, after it ended, the last) play session.
@@ -152,14 +157,23 @@ namespace LoopBridge
                 return; // inert once closed (see the remarks on closes from other threads)
             using (s_TickMarker.Auto())
             {
-                loop.Tick();
+                s_Ticking = true;
+                try
+                {
+                    loop.Tick();
+                }
+                finally
+                {
+                    s_Ticking = false;
+                }
             }
         }
 
         static void OnQuitting()
         {
+            Application.quitting -= OnQuitting;
             s_Loop?.Close(CloseReason.EngineShutdown);
-            Uninstall(); // idempotent; also covers a loop that was closed earlier from another thread
+            Uninstall(); // idempotent; also removes an inert system left by an earlier close
         }
 
         static void OnLoopClosed(MainLoop loop, CloseReason reason)
@@ -167,9 +181,13 @@ namespace LoopBridge
             loop.Closed -= OnLoopClosed;
             if (!ReferenceEquals(loop, s_Loop))
                 return; // a previous session's loop, already detached
-            Application.quitting -= OnQuitting;
-            if (loop.IsMainThread)
+            // Application.quitting stays subscribed while an inert system may remain, so quitting
+            // still removes it; OnQuitting is harmless on a closed loop.
+            if (loop.IsMainThread && !s_Ticking)
+            {
+                Application.quitting -= OnQuitting;
                 Uninstall();
+            }
         }
 
         static void ReportUnhandledException(Exception exception) => Debug.LogException(exception);
