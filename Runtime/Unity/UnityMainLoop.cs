@@ -107,7 +107,7 @@ namespace LoopBridge
         /// restore it after other code replaced the whole player loop.
         /// </remarks>
         /// <exception cref="ArgumentNullException">The value is null.</exception>
-        /// <exception cref="ArgumentException">No system of that type exists in the current player loop.</exception>
+        /// <exception cref="ArgumentException">No system of that type exists in the current player loop, or it is <see cref="LoopBridgeTick"/> itself.</exception>
         public static Type Timing
         {
             get => s_Timing;
@@ -115,6 +115,8 @@ namespace LoopBridge
             {
                 if (value == null)
                     throw new ArgumentNullException(nameof(value));
+                if (PlayerLoopEditing.IsLoopBridgeSystem(value))
+                    throw new ArgumentException("LoopBridge: the timing must be a phase of the player loop, not the LoopBridge system itself.", nameof(value));
                 if (!PlayerLoopEditing.Contains(PlayerLoop.GetCurrentPlayerLoop(), value))
                     throw new ArgumentException($"LoopBridge: the current player loop has no system of type {value.FullName}.", nameof(value));
                 s_Timing = value;

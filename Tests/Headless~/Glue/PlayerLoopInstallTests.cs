@@ -135,6 +135,7 @@ namespace LoopBridge.Tests.Glue
             Assert.That(handle.GetResult(TimeSpan.Zero), Is.EqualTo(1));
 
             Assert.Throws<ArgumentException>(() => UnityMainLoop.Timing = typeof(string));
+            Assert.Throws<ArgumentException>(() => UnityMainLoop.Timing = typeof(LoopBridgeTick));
             Assert.Throws<ArgumentNullException>(() => UnityMainLoop.Timing = null);
             Assert.That(UnityMainLoop.Timing, Is.EqualTo(typeof(UnityEngine.PlayerLoop.PreLateUpdate)));
         }

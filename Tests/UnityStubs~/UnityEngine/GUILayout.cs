@@ -7,7 +7,7 @@ namespace UnityEngine
         internal GUILayoutOption() {}
     }
 
-    public class GUILayout
+    public partial class GUILayout
     {
         public static void Label(string text, params GUILayoutOption[] options) {}
         public static bool Button(string text, params GUILayoutOption[] options) => false;
