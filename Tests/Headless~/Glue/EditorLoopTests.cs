@@ -4,6 +4,8 @@ using UnityStubs;
 
 namespace LoopBridge.Tests.Glue
 {
+    // The stubbed engine is process-wide state: these tests never run in parallel.
+    [NonParallelizable]
     public sealed class EditorLoopTests : GlueTestBase
     {
         [Test]

@@ -9,6 +9,8 @@ using UnityStubs;
 
 namespace LoopBridge.Tests.Glue
 {
+    // The stubbed engine is process-wide state: these tests never run in parallel.
+    [NonParallelizable]
     public sealed class PlayerLoopInstallTests : GlueTestBase
     {
         [Test]
