@@ -17,7 +17,7 @@ namespace LoopBridge.Tests.Headless
     {
         private const int Producers = 8;
         private const int Seeds = 200;
-        private const int MaxPerProducer = 4000;
+        private const int MaxPerProducer = 20_000;
 
         [Test]
         public void EightProducers_CloseAtRandomMoment_200Seeds_EveryHandleExactlyOnce()
@@ -79,6 +79,12 @@ namespace LoopBridge.Tests.Headless
                         {
                             var id = producer * MaxPerProducer + n;
                             submitted[producer] = n + 1;
+                            if ((n & 15) == 0)
+                            {
+                                // Submit continuously, but let the main thread keep up, so close lands mid-stream.
+                                Thread.Yield();
+                            }
+
                             if (!loop.IsOpen)
                             {
                                 closedSeen++;
@@ -120,11 +126,22 @@ namespace LoopBridge.Tests.Headless
             }
 
             start.Set();
+
+            // Close at a random moment of the stream: after a random number of submissions (ticking meanwhile, as a
+            // game would), a random number of further ticks and a random spin.
+            var submittedBeforeClose = random.Next(0, 8000);
+            var watch = Stopwatch.StartNew();
+            while (SumOf(submitted) < submittedBeforeClose && watch.ElapsedMilliseconds < 10_000)
+            {
+                loop.Tick();
+            }
+
             for (var t = 0; t < closeAfterTicks; t++)
             {
                 loop.Tick();
             }
 
+            Thread.MemoryBarrier();
             Thread.SpinWait(spinBeforeClose);
             loop.Close(CloseReason.EngineShutdown);
             Volatile.Write(ref closeReturned, 1);
@@ -169,6 +186,17 @@ namespace LoopBridge.Tests.Headless
             Assert.That(stats.QueueDepth, Is.EqualTo(0));
             Assert.That(stats.RunningAsync, Is.EqualTo(0));
             return stats;
+        }
+
+        private static int SumOf(int[] values)
+        {
+            var sum = 0;
+            foreach (var v in values)
+            {
+                sum += v;
+            }
+
+            return sum;
         }
 
         [Test]
