@@ -217,9 +217,16 @@ namespace LoopBridge
                         break;
                     }
 
-                    // Closed from inside a work item, or from another thread: start nothing more.
-                    if (Volatile.Read(ref stateWord) != 0 || !queue.TryDequeue(out var entry))
+                    if (!queue.TryDequeue(out var entry))
                     {
+                        break;
+                    }
+
+                    // Closed from inside a work item, or from another thread: start nothing more. Checked after the
+                    // dequeue, so an entry taken after a close is aborted here rather than started.
+                    if (Volatile.Read(ref stateWord) != 0)
+                    {
+                        SafeAbort(entry);
                         break;
                     }
 
@@ -256,6 +263,18 @@ namespace LoopBridge
             }
 
             return new TickResult(taken, queue.Count, TimeSpan.FromTicks(elapsed), exhausted);
+        }
+
+        private void SafeAbort(QueueEntry entry)
+        {
+            try
+            {
+                entry.Abort(this, onMainThread: true);
+            }
+            catch (Exception ex)
+            {
+                ReportUnhandled(ex);
+            }
         }
 
         /// <summary>Lists the handles still pending, with their submitting call sites when <see cref="MainLoopOptions.TrackHandles"/> is on.</summary>
