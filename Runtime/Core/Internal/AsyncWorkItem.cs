@@ -1,0 +1,133 @@
+using System;
+using System.Threading;
+
+namespace LoopBridge.Internal
+{
+    /// <summary>
+    /// Async work: started on the main thread during a tick, completed when the returned UniTask completes.
+    /// </summary>
+    /// <remarks>
+    /// The work receives a token that is cancelled by the handle's <c>Cancel()</c>, by the caller's token and by the
+    /// loop's <see cref="MainLoop.Closing"/>. The token's source is kept with the pooled item and reused until it has
+    /// been cancelled once, so steady-state <c>RunAsync</c> allocates no CancellationTokenSource; the token is
+    /// therefore only meaningful while the work runs.
+    /// While started and not finished, the item sits in the loop's registry of running async work, which is what
+    /// close waits for (grace period) and then fails.
+    /// </remarks>
+    internal abstract class AsyncWorkItem<T> : LoopWorkItem<T>
+    {
+        private static readonly Action<object?> CancelSourceAction = s => ((AsyncWorkItem<T>)s!).CancelSource();
+
+        private CancellationTokenSource? source;
+        private CancellationTokenRegistration closingRegistration;
+        private Action? onAwaitCompleted;
+
+        /// <summary>Calls the user's delegate and starts awaiting what it returned; true if it already completed.</summary>
+        protected abstract bool Begin(CancellationToken token);
+
+        /// <summary>Subscribes <paramref name="continuation"/> to the awaiter saved by <see cref="Begin"/>.</summary>
+        protected abstract void Subscribe(Action continuation);
+
+        /// <summary>Gets the awaited result (or throws the work's exception) and forgets the awaiter.</summary>
+        protected abstract T End();
+
+        /// <inheritdoc />
+        protected sealed override void RunWork()
+        {
+            var loop = Loop;
+            var cts = source ??= new CancellationTokenSource();
+            loop.AddRunning(this);
+            closingRegistration = loop.Closing.Register(CancelSourceAction, this);
+            if (CancelRequested)
+            {
+                CancelSource();
+            }
+
+            bool completedSynchronously;
+            try
+            {
+                completedSynchronously = Begin(cts.Token);
+            }
+            catch (Exception ex)
+            {
+                Finish(ex);
+                return;
+            }
+
+            if (completedSynchronously)
+            {
+                Finish(null);
+            }
+            else
+            {
+                Subscribe(onAwaitCompleted ??= OnAwaitCompleted);
+            }
+        }
+
+        private void OnAwaitCompleted() => Finish(null);
+
+        private void Finish(Exception? startError)
+        {
+            if (startError != null)
+            {
+                TrySetException(Running, startError);
+            }
+            else
+            {
+                try
+                {
+                    TrySetResult(Running, End());
+                }
+                catch (Exception ex)
+                {
+                    // Loses to close if the grace period already failed the handle (exactly once).
+                    TrySetException(Running, ex);
+                }
+            }
+
+            closingRegistration.Dispose();
+            closingRegistration = default;
+            var cts = source;
+            if (cts != null && cts.IsCancellationRequested)
+            {
+                // A cancelled source cannot be reset on netstandard2.1: the next use gets a new one.
+                source = null;
+                cts.Dispose();
+            }
+
+            var loop = Loop;
+            loop.RemoveRunning(this);
+            ReleaseWorkSide();
+        }
+
+        /// <inheritdoc />
+        protected override bool CancelRunning()
+        {
+            CancelSource();
+            return true;
+        }
+
+        private void CancelSource()
+        {
+            var cts = source;
+            if (cts == null)
+            {
+                return;
+            }
+
+            try
+            {
+                cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The work ended (and its source was disposed) while we were cancelling it: nothing left to stop.
+            }
+            catch (AggregateException ex)
+            {
+                // A callback registered by the user's work threw: report it, the cancellation itself happened.
+                Loop.ReportUnhandled(ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Threading;
+
+namespace LoopBridge.Internal
+{
+    /// <summary>
+    /// The pool of one kind of pooled object: a one-slot cache per thread in front of a shared lock-free queue.
+    /// </summary>
+    /// <remarks>
+    /// Unlike a pool whose gate fails under contention (and then allocates), renting here never allocates while the
+    /// shared queue has items, whatever the number of threads: <c>ConcurrentQueue</c> reuses its segment once it has
+    /// grown to the steady-state size. The per-thread slot makes the single-thread path (submit, tick, get result on
+    /// one thread; or a worker's submit-then-block round trip) touch no shared memory at all.
+    /// The shared queue keeps at most <see cref="MaxRetained"/> objects, so a burst does not pin memory forever.
+    /// </remarks>
+    internal static class ItemPool<T> where T : class, new()
+    {
+        /// <summary>Most objects kept in the shared queue.</summary>
+        internal const int MaxRetained = 16384;
+
+        [System.ThreadStatic]
+        private static T? threadSlot;
+
+        private static readonly ConcurrentQueue<T> Shared = new ConcurrentQueue<T>();
+        private static int sharedCount;
+
+        internal static T Rent()
+        {
+            var local = threadSlot;
+            if (local != null)
+            {
+                threadSlot = null;
+                return local;
+            }
+
+            if (Shared.TryDequeue(out var item))
+            {
+                Interlocked.Decrement(ref sharedCount);
+                return item;
+            }
+
+            return new T();
+        }
+
+        internal static void Return(T item)
+        {
+            if (threadSlot == null)
+            {
+                threadSlot = item;
+                return;
+            }
+
+            if (Interlocked.Increment(ref sharedCount) <= MaxRetained)
+            {
+                Shared.Enqueue(item);
+            }
+            else
+            {
+                Interlocked.Decrement(ref sharedCount);
+            }
+        }
+    }
+}

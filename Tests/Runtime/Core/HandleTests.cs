@@ -1,0 +1,342 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Cysharp.Threading.Tasks;
+using LoopBridge.Testing;
+using NUnit.Framework;
+
+namespace LoopBridge.Tests
+{
+    public sealed class HandleTests : LoopTestBase
+    {
+        [Test]
+        public void Await_OnMainThread_ResumesOnMainThreadWithResult()
+        {
+            var mainId = Thread.CurrentThread.ManagedThreadId;
+            var handle = Loop.Run(() => "hi");
+            string got = null;
+            var resumedOn = -1;
+            async UniTaskVoid Consume()
+            {
+                got = await handle;
+                resumedOn = Thread.CurrentThread.ManagedThreadId;
+            }
+
+            Consume().Forget();
+            Assert.That(got, Is.Null);
+            Loop.Tick();
+            Assert.That(got, Is.EqualTo("hi"));
+            Assert.That(resumedOn, Is.EqualTo(mainId));
+        }
+
+        [Test]
+        public void Await_FromWorker_ResumesOffTheMainThread()
+        {
+            var mainId = Thread.CurrentThread.ManagedThreadId;
+            var resumedOn = -1;
+            var task = Task.Run(async () =>
+            {
+                var v = await Loop.Run(() => 5);
+                resumedOn = Thread.CurrentThread.ManagedThreadId;
+                return v;
+            });
+            LoopAssert.TickUntil(Loop, () => task.IsCompleted, TimeSpan.FromSeconds(10), "the worker's await finished");
+            Assert.That(task.Result, Is.EqualTo(5));
+            Assert.That(resumedOn, Is.Not.EqualTo(mainId), "a worker's continuation must not run inline on the main thread");
+        }
+
+        [Test]
+        public void AsUniTask_AndAsTask_CarryTheOutcome()
+        {
+            var a = Loop.Run(() => 1).AsUniTask();
+            var b = Loop.Run<int>(() => throw new InvalidCastException()).AsTask();
+            Loop.Tick();
+            Assert.That(a.Status, Is.EqualTo(UniTaskStatus.Succeeded));
+            Assert.That(a.GetAwaiter().GetResult(), Is.EqualTo(1));
+            Assert.That(b.IsFaulted, Is.True);
+            Assert.That(b.Exception.InnerException, Is.TypeOf<InvalidCastException>());
+        }
+
+        [Test]
+        public void GetResult_FromWorker_BlocksUntilTicked()
+        {
+            var handle = Loop.Run(() => 99);
+            var result = 0;
+            var started = new ManualResetEventSlim();
+            var worker = new Thread(() => { started.Set(); result = handle.GetResult(TimeSpan.FromSeconds(30)); }) { IsBackground = true };
+            worker.Start();
+            started.Wait();
+            Loop.Tick();
+            Assert.That(worker.Join(10000), Is.True);
+            Assert.That(result, Is.EqualTo(99));
+        }
+
+        [Test]
+        public void GetResult_Timeout_ThrowsTimeoutAndHandleStaysUsable()
+        {
+            var handle = Loop.Run(() => 7);
+            OnWorker(() => Assert.Throws<TimeoutException>(() => handle.GetResult(TimeSpan.FromMilliseconds(20))));
+            Loop.Tick();
+            var got = 0;
+            OnWorker(() => got = handle.GetResult(TimeSpan.FromSeconds(5)));
+            Assert.That(got, Is.EqualTo(7));
+        }
+
+        [Test]
+        public void GetResult_OnMainThreadBeforeRun_ThrowsAtOnceInsteadOfDeadlocking()
+        {
+            var handle = Loop.Run(() => 1);
+            var ex = Assert.Throws<InvalidOperationException>(() => handle.GetResult(TimeSpan.FromSeconds(30)));
+            Assert.That(ex.Message, Does.Contain("deadlock"));
+            Loop.Tick();
+            Assert.That(handle.GetResult(TimeSpan.Zero), Is.EqualTo(1), "after it ran, the main thread may read it");
+        }
+
+        [Test]
+        public void GetResult_NegativeTimeout_Throws()
+        {
+            var handle = Loop.Run(() => 1);
+            Assert.Throws<ArgumentOutOfRangeException>(() => handle.GetResult(TimeSpan.FromMilliseconds(-5)));
+        }
+
+        [Test]
+        public void OnCompleted_RegisteredFromWorker_RunsOnMainThread()
+        {
+            var mainId = Thread.CurrentThread.ManagedThreadId;
+            var calledOn = -1;
+            var value = 0;
+            OnWorker(() =>
+            {
+                var h = Loop.Run(() => 8);
+                h.OnCompleted(o => { calledOn = Thread.CurrentThread.ManagedThreadId; value = o.Result; });
+            });
+            Loop.Tick();
+            Assert.That(value, Is.EqualTo(8));
+            Assert.That(calledOn, Is.EqualTo(mainId));
+        }
+
+        [Test]
+        public void OnCompleted_AlreadyComplete_OnMainThread_RunsAtOnce()
+        {
+            var h = Loop.Run(() => 4);
+            Loop.Tick();
+            LoopOutcome<int> seen = default;
+            h.OnCompleted(o => seen = o);
+            Assert.That(seen.IsSucceeded, Is.True);
+            Assert.That(seen.Result, Is.EqualTo(4));
+        }
+
+        [Test]
+        public void OnCompleted_AlreadyComplete_FromWorker_RunsOnNextTickOnMainThread()
+        {
+            var mainId = Thread.CurrentThread.ManagedThreadId;
+            var h = Loop.Run(() => 4);
+            Loop.Tick();
+            var calledOn = -1;
+            OnWorker(() => h.OnCompleted(_ => calledOn = Thread.CurrentThread.ManagedThreadId));
+            Assert.That(calledOn, Is.EqualTo(-1));
+            Loop.Tick();
+            Assert.That(calledOn, Is.EqualTo(mainId));
+        }
+
+        [Test]
+        public void OnCompleted_CompletedByCancelOnWorker_StillRunsOnMainThread()
+        {
+            var mainId = Thread.CurrentThread.ManagedThreadId;
+            var h = Loop.Run(() => 1);
+            LoopOutcome<int> seen = default;
+            var calledOn = -1;
+            h.OnCompleted(o => { seen = o; calledOn = Thread.CurrentThread.ManagedThreadId; });
+            OnWorker(() => Assert.That(h.Cancel(), Is.True));
+            Assert.That(calledOn, Is.EqualTo(-1), "not inline on the cancelling worker");
+            Loop.Tick();
+            Assert.That(calledOn, Is.EqualTo(mainId));
+            Assert.That(seen.IsCanceled, Is.True);
+            Assert.Throws<InvalidOperationException>(() => _ = seen.Result);
+        }
+
+        [Test]
+        public void OnCompleted_NonGeneric_AndThrowingCallbackIsReported()
+        {
+            var h = Loop.Run(() => { });
+            h.OnCompleted(o => throw new NotImplementedException("callback broke " + o.Status));
+            Loop.Tick();
+            Assert.That(Unhandled.Count, Is.EqualTo(1));
+            Assert.That(Unhandled.TryPeek(out var e) ? e.Message : "", Does.Contain("callback broke Succeeded"));
+        }
+
+        [Test]
+        public void Cancel_BeforeStart_WorkNeverRuns()
+        {
+            var ran = false;
+            var h = Loop.Run(() => ran = true);
+            Assert.That(h.Cancel(), Is.True);
+            Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled));
+            Loop.Tick();
+            Assert.That(ran, Is.False);
+            Assert.Throws<OperationCanceledException>(() => h.Wait(TimeSpan.Zero));
+        }
+
+        [Test]
+        public void Cancel_AfterCompletion_ReturnsFalse()
+        {
+            var h = Loop.Run(() => 1);
+            Loop.Tick();
+            Assert.That(h.Cancel(), Is.False);
+            Assert.That(h.GetResult(TimeSpan.Zero), Is.EqualTo(1));
+        }
+
+        [Test]
+        public void Token_CancelledBeforeSubmit_NeverQueued()
+        {
+            using var cts = new CancellationTokenSource();
+            cts.Cancel();
+            var ran = false;
+            var h = Loop.Run(() => ran = true, cts.Token);
+            Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled));
+            Assert.That(Loop.QueueDepth, Is.EqualTo(0));
+            Loop.Tick();
+            Assert.That(ran, Is.False);
+            var ex = Assert.Throws<OperationCanceledException>(() => h.Wait(TimeSpan.Zero));
+            Assert.That(ex.CancellationToken, Is.EqualTo(cts.Token));
+        }
+
+        [Test]
+        public void Token_CancelledWhileQueued_WakesBlockedWorkerAndWorkNeverRuns()
+        {
+            using var cts = new CancellationTokenSource();
+            var ran = false;
+            var h = Loop.Run(() => ran = true, cts.Token);
+            Exception seen = null;
+            var worker = new Thread(() =>
+            {
+                try
+                {
+                    h.Wait(TimeSpan.FromSeconds(30));
+                }
+                catch (Exception ex)
+                {
+                    seen = ex;
+                }
+            }) { IsBackground = true };
+            worker.Start();
+            cts.Cancel();
+            Assert.That(worker.Join(10000), Is.True);
+            Assert.That(seen, Is.InstanceOf<OperationCanceledException>());
+            Loop.Tick();
+            Assert.That(ran, Is.False);
+        }
+
+        [Test]
+        public void Token_RegistrationReleasedOnCompletion_OldTokenCannotTouchReusedSource()
+        {
+            // If a completed handle's registration stayed on the caller's token, cancelling that token later would
+            // reach the pooled source after it was reused by an unrelated submission and cancel that one.
+            using var cts = new CancellationTokenSource();
+            var first = Loop.Run(1, v => v, cts.Token);
+            Loop.Tick();
+            Assert.That(first.GetResult(TimeSpan.Zero), Is.EqualTo(1));
+            var reused = Loop.Run(2, v => v);
+            cts.Cancel();
+            Assert.That(reused.Status, Is.EqualTo(UniTaskStatus.Pending));
+            Loop.Tick();
+            Assert.That(reused.GetResult(TimeSpan.Zero), Is.EqualTo(2));
+            Assert.That(Loop.Statistics.Canceled, Is.EqualTo(0));
+        }
+
+        [Test]
+        public void Misuse_AwaitedTwice_Throws()
+        {
+            var h = Loop.Run(() => 1);
+            Loop.Tick();
+            Assert.That(h.GetResult(TimeSpan.Zero), Is.EqualTo(1));
+            var ex = Assert.Throws<InvalidOperationException>(() => h.GetResult(TimeSpan.Zero));
+            Assert.That(ex.Message, Does.Contain("consumed").Or.Contain("no longer valid"));
+        }
+
+        [Test]
+        public void Misuse_TwoPendingAwaits_SecondThrows()
+        {
+            var h = Loop.Run(() => 1);
+            var first = h.GetAwaiter();
+            first.OnCompleted(() => { });
+            var second = h.GetAwaiter();
+            Assert.Throws<InvalidOperationException>(() => second.OnCompleted(() => { }));
+            Loop.Tick();
+        }
+
+        [Test]
+        public void Misuse_UsedAfterRecycle_NeverReturnsAnotherCallersResult()
+        {
+            var first = Loop.Run(0, v => 111);
+            Loop.Tick();
+            Assert.That(first.GetResult(TimeSpan.Zero), Is.EqualTo(111));
+            // The source is back in the pool; the next submission of the same kind reuses it.
+            var second = Loop.Run(0, v => 222);
+            Loop.Tick();
+            Assert.Throws<InvalidOperationException>(() => first.GetResult(TimeSpan.Zero));
+            Assert.Throws<InvalidOperationException>(() => _ = first.Status);
+            Assert.Throws<InvalidOperationException>(() => first.Cancel());
+            Assert.That(second.GetResult(TimeSpan.Zero), Is.EqualTo(222));
+        }
+
+        [Test]
+        public void Misuse_CallbackAfterAwait_Throws()
+        {
+            var h = Loop.Run(() => 1);
+            Loop.Tick();
+            h.GetResult(TimeSpan.Zero);
+            Assert.Throws<InvalidOperationException>(() => h.OnCompleted(_ => { }));
+        }
+
+        [Test]
+        public void Misuse_DefaultHandle_ThrowsClearly()
+        {
+            var h = default(LoopHandle<int>);
+            var ex = Assert.Throws<InvalidOperationException>(() => h.GetResult(TimeSpan.Zero));
+            Assert.That(ex.Message, Does.Contain("default"));
+            Assert.Throws<InvalidOperationException>(() => _ = h.IsCompleted);
+            Assert.Throws<InvalidOperationException>(() => default(LoopHandle).Wait(TimeSpan.Zero));
+        }
+
+        [Test]
+        public void Preserve_AllowsManyConsumers()
+        {
+            var h = Loop.Run(() => 6).Preserve();
+            var a = 0;
+            var b = 0;
+            var calls = 0;
+            async UniTaskVoid AwaitIt()
+            {
+                a = await h;
+            }
+
+            AwaitIt().Forget();
+            h.OnCompleted(o => { calls++; b = o.Result; });
+            h.OnCompleted(_ => calls++);
+            Loop.Tick();
+            Assert.That(a, Is.EqualTo(6));
+            Assert.That(b, Is.EqualTo(6));
+            Assert.That(calls, Is.EqualTo(2));
+            Assert.That(h.GetResult(TimeSpan.Zero), Is.EqualTo(6));
+            Assert.That(h.GetResult(TimeSpan.Zero), Is.EqualTo(6));
+        }
+
+        [Test]
+        public void Preserve_AfterConsumption_Throws()
+        {
+            var h = Loop.Run(() => 6);
+            Loop.Tick();
+            h.GetResult(TimeSpan.Zero);
+            Assert.Throws<InvalidOperationException>(() => h.Preserve());
+        }
+
+        [Test]
+        public void NonGenericView_OfGenericHandle_Works()
+        {
+            LoopHandle h = Loop.Run(() => 6);
+            Loop.Tick();
+            Assert.DoesNotThrow(() => h.Wait(TimeSpan.Zero));
+        }
+    }
+}
