@@ -84,15 +84,20 @@ namespace LoopBridge.Samples.HeadlessDemo
             }
 
             // Close with work in flight: whatever is queued, the async walks mid-way and the worker's blocked read.
+            bool closedEarly = runner.IsFinished;
             int queued = runner.Loop.QueueDepth;
             int walking = async.InFlight;
             bool workerBlocked = blocking.IsBlocked;
             runner.Stop();
             bool runnerJoined = runner.Join(JoinTimeout);
-            output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                "closed the loop ({0}) after {1} frames in {2:0.00} s with work in flight: {3} queued, {4} async walks mid-way, worker {5}",
-                runner.Loop.CloseReason?.ToString() ?? "not closed", runner.FrameCount, clock.Elapsed.TotalSeconds, queued, walking,
-                workerBlocked ? "blocked in GetResult" : "between reads"));
+            output.WriteLine(closedEarly
+                ? string.Format(CultureInfo.InvariantCulture,
+                    "the loop was closed early ({0}: Ctrl+C) after {1} frames in {2:0.00} s",
+                    runner.Loop.CloseReason, runner.FrameCount, clock.Elapsed.TotalSeconds)
+                : string.Format(CultureInfo.InvariantCulture,
+                    "closed the loop ({0}) after {1} frames in {2:0.00} s with work in flight: {3} queued, {4} async walks mid-way, worker {5}",
+                    runner.Loop.CloseReason?.ToString() ?? "not closed", runner.FrameCount, clock.Elapsed.TotalSeconds, queued, walking,
+                    workerBlocked ? "blocked in GetResult" : "between reads"));
 
             // The producers keep submitting until told to stop: those late submissions fail at once, never queued.
             var stuck = new List<string>();
@@ -106,10 +111,11 @@ namespace LoopBridge.Samples.HeadlessDemo
 
             var ledgers = producers.SelectMany(p => p.Ledgers).Concat(options.Burst > 0 ? new[] { burst } : Array.Empty<HandleLedger>()).ToArray();
             bool settled = WaitSettled(ledgers, JoinTimeout);
-            bool balanced = PrintAccount(ledgers);
+            bool balanced = PrintAccount(ledgers, out long[] totals);
             PrintSummary(runner, world, producers, budget);
+            bool countersAgree = CheckLoopCounters(runner.Loop.Statistics, totals);
 
-            bool ok = balanced;
+            bool ok = balanced && countersAgree;
             if (!runnerJoined)
             {
                 output.WriteLine("FAILED: the runner did not finish closing the loop within " + JoinTimeout.TotalSeconds + " s");
@@ -212,7 +218,9 @@ namespace LoopBridge.Samples.HeadlessDemo
         {
             try
             {
-                return Math.Max(Console.WindowWidth - 1, 20);
+                // Some terminals (and pseudo-terminals without a size) report 0: then do not cut the line.
+                int width = Console.WindowWidth;
+                return width >= 40 ? width - 1 : int.MaxValue;
             }
             catch (IOException)
             {
@@ -220,12 +228,12 @@ namespace LoopBridge.Samples.HeadlessDemo
             }
         }
 
-        bool PrintAccount(HandleLedger[] ledgers)
+        bool PrintAccount(HandleLedger[] ledgers, out long[] totals)
         {
             output.WriteLine();
             output.WriteLine(Row("producer", "submitted", "ran", "faulted", "cancelled", "failed-by-close", "missing", "double"));
             bool balanced = true;
-            long[] totals = new long[8];
+            totals = new long[7];
             foreach (var ledger in ledgers)
             {
                 var (missing, twice) = ledger.Audit();
@@ -240,9 +248,22 @@ namespace LoopBridge.Samples.HeadlessDemo
                 output.WriteLine(Row(ledger.Name, row.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray()) + (sums ? string.Empty : "  <- does not add up"));
             }
 
-            output.WriteLine(Row("total", totals.Take(7).Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray()));
+            output.WriteLine(Row("total", totals.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray()));
             output.WriteLine();
             return balanced;
+        }
+
+        /// <summary>
+        /// Cross-checks the ledgers against the loop's own outcome counters: every handle of this loop was submitted by a
+        /// producer, so the two accounts must agree.
+        /// </summary>
+        bool CheckLoopCounters(MainLoopStatistics stats, long[] totals)
+        {
+            bool agree = stats.Succeeded == totals[1] && stats.Faulted == totals[2] && stats.Canceled == totals[3] && stats.FailedByClose == totals[4];
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "the loop's own counters {0}: {1} ticks; succeeded {2}, faulted {3}, canceled {4}, failed by close {5}",
+                agree ? "agree" : "DISAGREE with the ledgers", stats.Ticks, stats.Succeeded, stats.Faulted, stats.Canceled, stats.FailedByClose));
+            return agree;
         }
 
         static string Row(string name, params string[] cells)
@@ -264,9 +285,6 @@ namespace LoopBridge.Samples.HeadlessDemo
                     : $"burst: {options.Burst} items did not all run before the close");
             }
 
-            output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                "loop counters: {0} ticks, {1} items run; succeeded {2}, faulted {3}, canceled {4}, failed by close {5}",
-                stats.Ticks, stats.ItemsRun, stats.Succeeded, stats.Faulted, stats.Canceled, stats.FailedByClose));
             output.WriteLine($"world: {world.NoiseTiles} noise tiles, {world.PathsApplied} paths, {world.DatagramsApplied} position updates, {world.FilesLoaded} files loaded");
             foreach (var producer in producers)
             {

@@ -24,6 +24,7 @@ namespace LoopBridge.Tests.Headless
             Assert.That(exitCode, Is.EqualTo(0), text + error);
             StringAssert.Contains("account balanced", text);
             StringAssert.Contains("closed the loop (EngineShutdown)", text);
+            StringAssert.Contains("the loop's own counters agree", text);
             Assert.That(Regex.Matches(text, @"^\s*\d+\.\d s  frames", RegexOptions.Multiline).Count, Is.GreaterThanOrEqualTo(1),
                 "not a terminal: one statistics line per second");
             Assert.That(text, Does.Not.Contain("\r"), "no in-place refresh when stdout is not a terminal");
