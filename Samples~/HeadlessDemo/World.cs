@@ -15,7 +15,14 @@ namespace LoopBridge.Samples.HeadlessDemo
     {
         const int EntityCount = 2_000;
 
+        /// <remarks>
+        /// A tick stops starting items once its budget is spent, so a full tick always ends a little past it (by the
+        /// item that was running): only an overrun beyond this counts as over budget.
+        /// </remarks>
+        static readonly TimeSpan OverrunTolerance = TimeSpan.FromMilliseconds(1);
+
         readonly HeadlessRunner runner;
+        readonly TimeSpan budget;
         readonly long sampleInterval;
         readonly float[] x = new float[EntityCount];
         readonly float[] y = new float[EntityCount];
@@ -32,10 +39,14 @@ namespace LoopBridge.Samples.HeadlessDemo
         int asyncStarted;
         int asyncFinallies;
 
-        /// <summary>Creates the world of <paramref name="runner"/>, publishing a sample every <paramref name="sampleInterval"/>.</summary>
-        public World(HeadlessRunner runner, TimeSpan sampleInterval)
+        /// <summary>
+        /// Creates the world of <paramref name="runner"/>, whose loop has the tick <paramref name="budget"/> (zero: none),
+        /// publishing a sample every <paramref name="sampleInterval"/>.
+        /// </summary>
+        public World(HeadlessRunner runner, TimeSpan budget, TimeSpan sampleInterval)
         {
             this.runner = runner;
+            this.budget = budget;
             this.sampleInterval = (long)(sampleInterval.TotalSeconds * Stopwatch.Frequency);
             lastSample = startTimestamp;
             var random = new Random(42);
@@ -58,6 +69,12 @@ namespace LoopBridge.Samples.HeadlessDemo
 
         /// <summary>The latest published sample, or <see langword="null"/> before the first. Any thread.</summary>
         public LiveStats? Latest => Volatile.Read(ref latest);
+
+        /// <summary>Ticks observed (each frame looks at the previous frame's tick). Read after the runner stopped.</summary>
+        public long TicksObserved { get; private set; }
+
+        /// <summary>Observed ticks that overran the budget by more than 1 ms. Read after the runner stopped.</summary>
+        public long TicksOverBudget { get; private set; }
 
         /// <summary>Noise tiles applied to the terrain.</summary>
         public int NoiseTiles { get; private set; }
@@ -192,6 +209,15 @@ namespace LoopBridge.Samples.HeadlessDemo
 
             // The previous frame's tick: the loop's own measure, comparable with its budget.
             TimeSpan lastTick = sender.Loop.Statistics.LastTick;
+            if (sender.FrameCount > 1)
+            {
+                TicksObserved++;
+                if (budget > TimeSpan.Zero && lastTick > budget + OverrunTolerance)
+                {
+                    TicksOverBudget++;
+                }
+            }
+
             if (lastTick > windowLongestTick)
             {
                 windowLongestTick = lastTick;
