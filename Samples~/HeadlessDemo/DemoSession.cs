@@ -284,7 +284,7 @@ namespace LoopBridge.Samples.HeadlessDemo
             if (options.Burst > 0)
             {
                 output.WriteLine(world.BurstFrames >= 0
-                    ? $"burst: {options.Burst} items ran over {world.BurstFrames} frames instead of one long frame"
+                    ? $"burst: {options.Burst} items ran over {world.BurstFrames} frames"
                     : $"burst: {options.Burst} items did not all run before the close");
             }
 
