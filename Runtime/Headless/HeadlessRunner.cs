@@ -132,9 +132,6 @@ namespace LoopBridge.Headless
         /// <summary>The target frame rate, or <see langword="null"/> when the runner runs as fast as possible. Any thread.</summary>
         public double? TargetFrameRate => targetFrameRate;
 
-        /// <summary><see langword="true"/> from <see cref="Start"/> or <see cref="Run"/> until the loop is closed. Any thread.</summary>
-        public bool IsRunning => Volatile.Read(ref state) == Running;
-
         /// <summary><see langword="true"/> once the runner has stopped and closed its loop. Any thread.</summary>
         public bool IsFinished => finished.IsSet;
 

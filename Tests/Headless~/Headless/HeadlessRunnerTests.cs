@@ -35,6 +35,7 @@ namespace LoopBridge.Tests.Headless
                 {
                     Assert.That(runner.FramesPerSecond, Is.InRange(20.0, 80.0), "FramesPerSecond, measured over the last half second");
                     Assert.That(runner.LastFrameTime, Is.GreaterThan(TimeSpan.FromMilliseconds(5)).And.LessThan(TimeSpan.FromMilliseconds(250)));
+                    Assert.That(runner.LastFrameWorkTime, Is.LessThan(runner.LastFrameTime), "an idle frame works for a fraction of its interval");
                     Assert.That(runner.TargetFrameRate, Is.EqualTo(60.0));
                     return;
                 }
