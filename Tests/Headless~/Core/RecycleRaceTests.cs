@@ -23,35 +23,7 @@ namespace LoopBridge.Tests.Headless
         {
             using var loop = new MainLoop();
             CancellationTokenSource current = null;
-            int go = 0, done = 0;
-            Exception cancelError = null;
-            var worker = new Thread(() =>
-            {
-                while (true)
-                {
-                    int g;
-                    while ((g = Volatile.Read(ref go)) == Volatile.Read(ref done))
-                    {
-                    }
-
-                    if (g < 0)
-                    {
-                        return;
-                    }
-
-                    try
-                    {
-                        current.Cancel();
-                    }
-                    catch (Exception ex)
-                    {
-                        cancelError ??= ex;
-                    }
-
-                    Volatile.Write(ref done, g);
-                }
-            }) { IsBackground = true };
-            worker.Start();
+            using var relay = new Relay(() => current.Cancel());
 
             long iterations = 0, premature = 0, wrong = 0;
             var watch = Stopwatch.StartNew();
@@ -59,7 +31,7 @@ namespace LoopBridge.Tests.Headless
             {
                 current = new CancellationTokenSource();
                 var h = loop.Run(i, Identity, current.Token);
-                Volatile.Write(ref go, i);
+                relay.Trigger(i);
                 while (!h.IsCompleted)
                 {
                 }
@@ -105,16 +77,12 @@ namespace LoopBridge.Tests.Headless
                     }
                 }
 
-                while (Volatile.Read(ref done) != i)
-                {
-                }
+                relay.WaitDone(i);
 
                 iterations++;
             }
 
-            Volatile.Write(ref go, -1);
-            Assert.That(worker.Join(10000), Is.True);
-            Assert.That(cancelError, Is.Null, "cancelling the caller's token threw");
+            Assert.That(relay.Stop(), Is.Null, "cancelling the caller's token threw");
             Assert.That(premature, Is.EqualTo(0), "the next submission's await resumed before its work ran");
             Assert.That(wrong, Is.EqualTo(0), "the next submission's await did not resume with its own result");
             Assert.That(iterations, Is.GreaterThan(100));
@@ -125,39 +93,17 @@ namespace LoopBridge.Tests.Headless
         {
             using var loop = new MainLoop();
             var current = default(LoopHandle<int>);
-            int go = 0, done = 0;
-            Exception cancelError = null;
-            var worker = new Thread(() =>
+            using var relay = new Relay(() =>
             {
-                while (true)
+                try
                 {
-                    int g;
-                    while ((g = Volatile.Read(ref go)) == Volatile.Read(ref done))
-                    {
-                    }
-
-                    if (g < 0)
-                    {
-                        return;
-                    }
-
-                    try
-                    {
-                        current.Cancel();
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        // A stale handle detected: the documented answer.
-                    }
-                    catch (Exception ex)
-                    {
-                        cancelError ??= ex;
-                    }
-
-                    Volatile.Write(ref done, g);
+                    current.Cancel();
                 }
-            }) { IsBackground = true };
-            worker.Start();
+                catch (InvalidOperationException)
+                {
+                    // A stale handle detected: the documented answer.
+                }
+            });
 
             long iterations = 0, stolen = 0;
             var watch = Stopwatch.StartNew();
@@ -165,7 +111,7 @@ namespace LoopBridge.Tests.Headless
             {
                 var h = loop.Run(i, Identity);
                 current = h;
-                Volatile.Write(ref go, i);
+                relay.Trigger(i);
                 loop.Tick();
                 while (!h.IsCompleted)
                 {
@@ -181,9 +127,7 @@ namespace LoopBridge.Tests.Headless
 
                 var h2 = loop.Run(i, Identity); // reuses the pooled source; nobody cancels it
                 loop.Tick();
-                while (Volatile.Read(ref done) != i)
-                {
-                }
+                relay.WaitDone(i);
 
                 loop.Tick();
                 try
@@ -198,9 +142,7 @@ namespace LoopBridge.Tests.Headless
                 iterations++;
             }
 
-            Volatile.Write(ref go, -1);
-            Assert.That(worker.Join(10000), Is.True);
-            Assert.That(cancelError, Is.Null, "Cancel() threw something other than the stale-handle InvalidOperationException");
+            Assert.That(relay.Stop(), Is.Null, "Cancel() threw something other than the stale-handle InvalidOperationException");
             Assert.That(stolen, Is.EqualTo(0), "a late Cancel() of a consumed handle cancelled the next submission");
             Assert.That(iterations, Is.GreaterThan(100));
         }
@@ -254,6 +196,68 @@ namespace LoopBridge.Tests.Headless
             Assert.That(mainThread.Join(20_000), Is.True, "the main thread deadlocked completing the work");
             Assert.That(failure, Is.Null, failure?.ToString());
             Assert.That(status, Is.Not.EqualTo(UniTaskStatus.Pending));
+        }
+
+        /// <summary>A worker that runs one action each time the test triggers it, spinning (not sleeping) in between, so the action lands as close as possible to what the test does next.</summary>
+        private sealed class Relay : IDisposable
+        {
+            private readonly Thread worker;
+            private int go;
+            private int done;
+            private Exception failure;
+
+            internal Relay(Action action)
+            {
+                worker = new Thread(() =>
+                {
+                    while (true)
+                    {
+                        int g;
+                        while ((g = Volatile.Read(ref go)) == Volatile.Read(ref done))
+                        {
+                        }
+
+                        if (g < 0)
+                        {
+                            return;
+                        }
+
+                        try
+                        {
+                            action();
+                        }
+                        catch (Exception ex)
+                        {
+                            failure ??= ex;
+                        }
+
+                        Volatile.Write(ref done, g);
+                    }
+                }) { IsBackground = true };
+                worker.Start();
+            }
+
+            internal void Trigger(int round) => Volatile.Write(ref go, round);
+
+            internal void WaitDone(int round)
+            {
+                while (Volatile.Read(ref done) != round)
+                {
+                }
+            }
+
+            /// <summary>Stops the worker; returns the first exception the action threw, if any.</summary>
+            internal Exception Stop()
+            {
+                Volatile.Write(ref go, -1);
+                Assert.That(worker.Join(10000), Is.True, "relay worker did not stop");
+                return failure;
+            }
+
+            public void Dispose()
+            {
+                Volatile.Write(ref go, -1);
+            }
         }
     }
 }
