@@ -29,10 +29,14 @@ namespace LoopBridge.Benchmarks
         {
             _options = options;
             _log = log;
+            Patterns = AllPatterns.Where(p => options.Pattern == null || p.Name.IndexOf(options.Pattern, StringComparison.OrdinalIgnoreCase) >= 0).ToList();
         }
 
+        /// <summary>The patterns this run measures (all of them unless <c>--pattern</c> filters).</summary>
+        public IReadOnlyList<(string Name, Func<IPeer> Create)> Patterns { get; }
+
         /// <summary>The patterns, in table order. LoopBridge first: it is every table's reference.</summary>
-        public static IReadOnlyList<(string Name, Func<IPeer> Create)> Patterns { get; } = new (string, Func<IPeer>)[]
+        public static IReadOnlyList<(string Name, Func<IPeer> Create)> AllPatterns { get; } = new (string, Func<IPeer>)[]
         {
             (LoopBridgeName, () => new LoopBridgePeer(LoopBridgeName)),
             (PooledUniTaskName, () => new PooledUniTaskPeer()),
@@ -100,7 +104,7 @@ namespace LoopBridge.Benchmarks
                     a.Add(c, name, name == LoopBridgeName);
                     b.Add(c, name, name == LoopBridgeName);
                 }
-                for (int t = 0; t < _options.Trials; t++)
+                for (int t = 0; t < _options.ThroughputTrials; t++)
                 {
                     foreach (var (name, create) in Patterns)
                     {
@@ -147,10 +151,11 @@ namespace LoopBridge.Benchmarks
 
         public void RunFrameHitch()
         {
-            var patterns = new List<(string Name, Func<IPeer> Create)>
+            var patterns = new List<(string Name, Func<IPeer> Create)>();
+            if (_options.Pattern == null || BudgetName.IndexOf(_options.Pattern, StringComparison.OrdinalIgnoreCase) >= 0)
             {
-                (BudgetName, () => new LoopBridgePeer(BudgetName, TimeSpan.FromMilliseconds(2))),
-            };
+                patterns.Add((BudgetName, () => new LoopBridgePeer(BudgetName, TimeSpan.FromMilliseconds(2))));
+            }
             patterns.AddRange(Patterns.Where(p => FrameBased(p.Create)));
             var d = new SampleTable("D. Frame hitch", "longest tick (ms)", "0.000", false,
                 $"A worker queues {_options.BurstItems:N0} items of about 1 µs each (spinning) while nothing ticks; then the main thread ticks until all have run. " +
@@ -250,21 +255,22 @@ namespace LoopBridge.Benchmarks
             {
                 foreach (var lb in Throughput.Rows.Where(r => r.IsReference))
                 {
-                    var pooled = Throughput.Find(lb.Case, PooledUniTaskName)!;
-                    var channel = Throughput.Find(lb.Case, ChannelName)!;
+                    var pooled = Throughput.Find(lb.Case, PooledUniTaskName);
+                    var channel = Throughput.Find(lb.Case, ChannelName);
+                    if (pooled == null || channel == null) continue;
                     t.AddRow($"A: ≥ hand-rolled pooled UniTask, {lb.Case}", $"{lb.Median:0.00} vs {pooled.Median:0.00} M/s ({lb.Median / pooled.Median:0.00}×)", Yes(lb.Median >= pooled.Median));
                     t.AddRow($"A: ≥ 5× Channels+TCS, {lb.Case}", $"{lb.Median:0.00} vs {channel.Median:0.00} M/s ({lb.Median / channel.Median:0.00}×)", Yes(lb.Median >= 5 * channel.Median));
                 }
             }
             if (Latency != null)
             {
-                var lb = Latency.Reference("p99")!;
-                var best = Latency.Rows.Where(r => r.Case == "p99" && !r.IsReference).OrderBy(r => r.Median).First();
-                t.AddRow("C: p99 no worse than the best peer", $"{lb.Median:0.0} µs vs {best.Median:0.0} µs ({best.Pattern})", Yes(lb.Median <= best.Median));
+                var lb = Latency.Reference("p99");
+                var best = Latency.Rows.Where(r => r.Case == "p99" && !r.IsReference).OrderBy(r => r.Median).FirstOrDefault();
+                if (lb != null && best != null) t.AddRow("C: p99 no worse than the best peer", $"{lb.Median:0.0} µs vs {best.Median:0.0} µs ({best.Pattern})", Yes(lb.Median <= best.Median));
             }
-            if (Hitch != null)
+            if (Hitch?.Reference("") is Row hitchRow)
             {
-                var lb = Hitch.Reference("")!;
+                var lb = hitchRow;
                 double item = Stats.Median(HitchItemMicros[BudgetName]) / 1000.0;
                 double limit = 2.0 + item;
                 t.AddRow("D: 2 ms budget: longest tick ≤ 2 ms + one item",

@@ -13,12 +13,20 @@ namespace LoopBridge.Benchmarks.Harness
         public string Only { get; private set; } = "ABCDE";
         public string[] BdnArgs { get; private set; } = Array.Empty<string>();
 
-        /// <summary>Trials per pattern and case (each is one sample of the table's median/min/max).</summary>
+        /// <summary>Only the patterns whose name contains this text (case-insensitive); null for all.</summary>
+        public string? Pattern { get; private set; }
+
+        /// <summary>Trials per pattern of D and E (each is one sample of the table's median/min/max).</summary>
         public int Trials => Quick ? 3 : 5;
 
-        /// <summary>A and B: warm-up and measured window of one trial.</summary>
-        public TimeSpan ThroughputWarmup => TimeSpan.FromMilliseconds(Quick ? 100 : 200);
-        public TimeSpan ThroughputWindow => TimeSpan.FromMilliseconds(Quick ? 200 : 500);
+        /// <summary>
+        /// A and B: trials per pattern and producer count, and the warm-up and measured window of
+        /// one trial. Many short interleaved trials: on shared cores the median of many short
+        /// windows is steadier than a few long ones.
+        /// </summary>
+        public int ThroughputTrials => Quick ? 5 : 11;
+        public TimeSpan ThroughputWarmup => TimeSpan.FromMilliseconds(50);
+        public TimeSpan ThroughputWindow => TimeSpan.FromMilliseconds(Quick ? 100 : 200);
 
         /// <summary>C: round trips per trial (after a warm-up of 1,000).</summary>
         public int RoundTrips => 20_000;
@@ -56,6 +64,9 @@ namespace LoopBridge.Benchmarks.Harness
                     case "out" when i + 1 < args.Length:
                         o.OutPath = args[++i];
                         break;
+                    case "pattern" when i + 1 < args.Length:
+                        o.Pattern = args[++i];
+                        break;
                     case "only" when i + 1 < args.Length:
                         o.Only = args[++i].ToUpperInvariant();
                         break;
@@ -76,13 +87,14 @@ namespace LoopBridge.Benchmarks.Harness
             "usage: dotnet run -c Release --project Benchmarks~/LoopBridge.Benchmarks [-- options]\n" +
             "  --quick        fewer and shorter trials, same scenarios (under a minute)\n" +
             "  --only ABCDE   run only these scenarios\n" +
+            "  --pattern TEXT run only the patterns whose name contains TEXT (for profiling one of them)\n" +
             "  --out FILE     where to write the Markdown tables (default Benchmarks~/results/latest.md,\n" +
             "                 latest-quick.md for --quick)\n" +
             "  --bdn [args]   run the BenchmarkDotNet micro-benchmarks instead (args go to BenchmarkDotNet,\n" +
             "                 e.g. --filter '*Run*')";
 
         public string Describe() =>
-            $"{(Quick ? "quick" : "full")} run: {Trials} trials per pattern and case (round trip: {RoundTripTrials}); " +
+            $"{(Quick ? "quick" : "full")} run: trials per pattern and case: A/B {ThroughputTrials}, C {RoundTripTrials}, D {Trials}, E {Trials}; " +
             $"throughput trials {ThroughputWarmup.TotalMilliseconds:0} ms warm-up + {ThroughputWindow.TotalMilliseconds:0} ms measured, " +
             $"{LoopBridge.Benchmarks.Scenarios.Throughput.Window} handles in flight per producer; round trip {RoundTrips:N0} per trial; burst {BurstItems:N0} items; " +
             $"close with {ClosePending:N0} pending, bounded wait {CloseBound.TotalMilliseconds:0} ms";
