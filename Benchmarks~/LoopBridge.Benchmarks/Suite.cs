@@ -159,16 +159,23 @@ namespace LoopBridge.Benchmarks
             patterns.AddRange(Patterns.Where(p => FrameBased(p.Create)));
             var d = new SampleTable("D. Frame hitch", "longest tick (ms)", "0.000", false,
                 $"A worker queues {_options.BurstItems:N0} items of about 1 µs each (spinning) while nothing ticks; then the main thread ticks until all have run. " +
-                "The longest single `Tick()` (timed around the call) is the frame hitch a game would see. " +
-                $"Ratio = pattern / \"{BudgetName}\". The second table says how many ticks the burst took and whether it ran in submission order.");
-            foreach (var (name, _) in patterns) d.Add("", name, name == BudgetName);
+                "The longest single `Tick()` is the frame hitch a game would see: \"wall clock\" is timed around the call; \"main-thread CPU\" is the CPU time " +
+                "the main thread used in that tick (Linux thread CPU clock), which leaves out the time slices other processes took from it on shared cores. " +
+                $"Ratio = pattern / \"{BudgetName}\". The second table says how many ticks the burst took, the median and 95th percentile of their wall-clock durations, and whether the burst ran in submission order.");
+            foreach (var (name, _) in patterns) d.Add(WallCase, name, name == BudgetName);
+            if (ThreadCpuClock.IsSupported)
+                foreach (var (name, _) in patterns) d.Add(CpuCase, name, name == BudgetName);
             var ticks = new Dictionary<string, List<double>>();
             var itemMicros = new Dictionary<string, List<double>>();
+            var p50 = new Dictionary<string, List<double>>();
+            var p95 = new Dictionary<string, List<double>>();
             var outOfOrder = new Dictionary<string, int>();
             foreach (var (name, _) in patterns)
             {
                 ticks[name] = new List<double>();
                 itemMicros[name] = new List<double>();
+                p50[name] = new List<double>();
+                p95[name] = new List<double>();
                 outOfOrder[name] = 0;
             }
             for (int t = 0; t < _options.Trials; t++)
@@ -176,11 +183,14 @@ namespace LoopBridge.Benchmarks
                 foreach (var (name, create) in patterns)
                 {
                     var r = With(create, peer => peer.Accept(new FrameHitch(_options.BurstItems)));
-                    d.Find("", name)!.Samples.Add(r.LongestTickMs);
+                    d.Find(WallCase, name)!.Samples.Add(r.LongestTickMs);
+                    d.Find(CpuCase, name)?.Samples.Add(r.LongestTickCpuMs);
                     ticks[name].Add(r.Ticks);
                     itemMicros[name].Add(r.ItemMicros);
+                    p50[name].Add(r.TickP50Ms);
+                    p95[name].Add(r.TickP95Ms);
                     outOfOrder[name] += r.OutOfOrder;
-                    _log($"  D trial {t + 1}: {name,-38} longest tick {r.LongestTickMs,8:0.000} ms over {r.Ticks,5} ticks, item {r.ItemMicros:0.00} µs, out of order {r.OutOfOrder}");
+                    _log($"  D trial {t + 1}: {name,-38} longest tick {r.LongestTickMs,8:0.000} ms (CPU {r.LongestTickCpuMs,8:0.000} ms) over {r.Ticks,5} ticks, item {r.ItemMicros:0.00} µs, out of order {r.OutOfOrder}");
                 }
             }
             Hitch = d;
@@ -188,15 +198,20 @@ namespace LoopBridge.Benchmarks
             HitchItemMicros = itemMicros;
             HitchOutOfOrder = outOfOrder;
             Tables.Add((d.Title, d.Description, d.ToText()));
-            var detail = new TextTable("pattern", "ticks to drain (median)", "item cost µs (median)", "ran in submission order");
+            var detail = new TextTable("pattern", "ticks to drain (median)", "tick p50 ms (median)", "tick p95 ms (median)", "item cost µs (median)", "ran in submission order");
             foreach (var (name, _) in patterns)
             {
                 detail.AddRow(name, Stats.Median(ticks[name]).ToString("0", CultureInfo.InvariantCulture),
+                    Stats.Median(p50[name]).ToString("0.000", CultureInfo.InvariantCulture),
+                    Stats.Median(p95[name]).ToString("0.000", CultureInfo.InvariantCulture),
                     Stats.Median(itemMicros[name]).ToString("0.00", CultureInfo.InvariantCulture),
                     outOfOrder[name] == 0 ? "yes" : $"no ({outOfOrder[name]} items out of order)");
             }
             Tables.Add(("D. Frame hitch: how the burst drained", "", detail));
         }
+
+        private const string WallCase = "wall clock";
+        private const string CpuCase = "main-thread CPU";
 
         public Dictionary<string, List<double>> HitchTicks { get; private set; } = new Dictionary<string, List<double>>();
         public Dictionary<string, List<double>> HitchItemMicros { get; private set; } = new Dictionary<string, List<double>>();
@@ -268,13 +283,19 @@ namespace LoopBridge.Benchmarks
                 var best = Latency.Rows.Where(r => r.Case == "p99" && !r.IsReference).OrderBy(r => r.Median).FirstOrDefault();
                 if (lb != null && best != null) t.AddRow("C: p99 no worse than the best peer", $"{lb.Median:0.0} µs vs {best.Median:0.0} µs ({best.Pattern})", Yes(lb.Median <= best.Median));
             }
-            if (Hitch?.Reference("") is Row hitchRow)
+            if (Hitch?.Reference(WallCase) is Row hitchRow)
             {
                 var lb = hitchRow;
+                var cpu = Hitch.Reference(CpuCase);
                 double item = Stats.Median(HitchItemMicros[BudgetName]) / 1000.0;
                 double limit = 2.0 + item;
-                t.AddRow("D: 2 ms budget: longest tick ≤ 2 ms + one item",
+                t.AddRow("D: 2 ms budget: longest tick ≤ 2 ms + one item (wall clock)",
                     $"{lb.Median:0.000} ms (limit {limit:0.000} ms; min {Stats.Min(lb.Samples):0.000}, max {Stats.Max(lb.Samples):0.000})", Yes(lb.Median <= limit));
+                if (cpu != null)
+                {
+                    t.AddRow("D: 2 ms budget: longest tick ≤ 2 ms + one item (main-thread CPU time, preemption left out)",
+                        $"{cpu.Median:0.000} ms (limit {limit:0.000} ms; min {Stats.Min(cpu.Samples):0.000}, max {Stats.Max(cpu.Samples):0.000})", Yes(cpu.Median <= limit));
+                }
                 t.AddRow("D: burst drains over following ticks, in order",
                     $"{Stats.Median(HitchTicks[BudgetName]):0} ticks, {HitchOutOfOrder[BudgetName]} out of order",
                     Yes(Stats.Median(HitchTicks[BudgetName]) > 1 && HitchOutOfOrder[BudgetName] == 0));
