@@ -144,6 +144,7 @@ namespace LoopBridge
             List<LoopWorkItem>? running = null;
             lock (registryGate)
             {
+                registryClosed = true;
                 for (var item = runningHead; item != null;)
                 {
                     var next = item.RegistryNext;

@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using System.Threading.Tasks;
 using Cysharp.Threading.Tasks;
 using LoopBridge.Internal;
 
@@ -114,6 +115,34 @@ namespace LoopBridge
 
             var item = AsyncFuncItem<T>.Rent(func);
             return new LoopHandle<T>(item, Submit(item, cancellationToken, fireAndForget: false));
+        }
+
+        /// <summary>
+        /// Offload and come back (asyncio's <c>run_in_executor</c>): runs <paramref name="work"/> on the thread pool,
+        /// then completes the handle on the main thread. If the loop closes meanwhile, the result is discarded and the
+        /// handle fails with <see cref="LoopClosedException"/> instead of resuming into a closed world. Any thread.
+        /// </summary>
+        /// <typeparam name="T">The result type.</typeparam>
+        /// <param name="work">The work, run on a thread-pool thread; its token is cancelled by the handle's <c>Cancel()</c>,
+        /// by <paramref name="cancellationToken"/> and by <see cref="Closing"/>.</param>
+        /// <param name="cancellationToken">Cancels the work (before it starts: it never runs).</param>
+        /// <returns>The handle; already failed with <see cref="LoopClosedException"/> if the loop is not open.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="work"/> is null.</exception>
+        public LoopHandle<T> Offload<T>(Func<CancellationToken, T> work, CancellationToken cancellationToken = default)
+        {
+            if (work == null)
+            {
+                throw new ArgumentNullException(nameof(work));
+            }
+
+            return RunAsync(async token =>
+            {
+                var result = await Task.Run(() => work(token), token).ConfigureAwait(false);
+
+                // Back to the main thread; throws LoopClosedException if the loop closed while the work ran.
+                await SwitchTo();
+                return result;
+            }, cancellationToken);
         }
 
         /// <summary>
@@ -295,8 +324,8 @@ namespace LoopBridge
         {
             Interlocked.Increment(ref droppedContinuations);
             ReportUnhandled(new InvalidOperationException(
-                $"{name} was closed from another thread, so an async continuation ({callback.Method.DeclaringType?.Name}.{callback.Method.Name}) " +
-                "posted to its main thread could not run there and was dropped. Close the loop on its main thread to give async work its grace period."));
+                $"{name} is closed, so an async continuation ({callback.Method.DeclaringType?.Name}.{callback.Method.Name}) posted to its main thread " +
+                "could not run there and was dropped. Close the loop on its main thread to give started async work its grace period."));
         }
     }
 }

@@ -45,6 +45,7 @@ namespace LoopBridge
         private readonly object registryGate = new object();
         private LoopWorkItem? runningHead;
         private int runningCount;
+        private bool registryClosed;
 
         // Pending handles with call sites (MainLoopOptions.TrackHandles only). Guarded by itself.
         private readonly HashSet<LoopWorkItem>? tracked;
@@ -363,10 +364,16 @@ namespace LoopBridge
             return new LoopClosedException((CloseReason)(word >> ReasonShift), closingSource.Token);
         }
 
-        internal void AddRunning(LoopWorkItem item)
+        /// <summary>Registers started async work; false once close has failed the running work (then it must not start).</summary>
+        internal bool TryAddRunning(LoopWorkItem item)
         {
             lock (registryGate)
             {
+                if (registryClosed)
+                {
+                    return false;
+                }
+
                 item.RegistryNext = runningHead;
                 if (runningHead != null)
                 {
@@ -377,6 +384,8 @@ namespace LoopBridge
                 item.InRegistry = true;
                 runningCount++;
             }
+
+            return true;
         }
 
         internal void RemoveRunning(LoopWorkItem item)

@@ -35,8 +35,15 @@ namespace LoopBridge.Internal
         protected sealed override void RunWork()
         {
             var loop = Loop;
+            if (!loop.TryAddRunning(this))
+            {
+                // A close from another thread already failed the running work: this one must not start.
+                FailRunning(loop.CreateClosedException());
+                ReleaseWorkSide();
+                return;
+            }
+
             var cts = source ??= new CancellationTokenSource();
-            loop.AddRunning(this);
             closingRegistration = loop.Closing.Register(CancelSourceAction, this);
             if (CancelRequested)
             {

@@ -41,6 +41,7 @@ namespace LoopBridge.Internal
         private int refs;
         private int consumed;
         private int cancelRequested;
+        private int continuationClaimed;
         private int waiters;
         private bool preserved;
         private bool fireAndForget;
@@ -276,6 +277,7 @@ namespace LoopBridge.Internal
             fireAndForget = false;
             consumed = 0;
             cancelRequested = 0;
+            continuationClaimed = 0;
             CallSite = null;
             ClearWork();
             unchecked
@@ -464,23 +466,21 @@ namespace LoopBridge.Internal
                 return;
             }
 
+            // Claimed first, so a second (misused) registration cannot overwrite the first one's state.
+            if (Interlocked.Exchange(ref continuationClaimed, 1) != 0)
+            {
+                throw new InvalidOperationException(
+                    "This LoopHandle is already being awaited (or has a completion callback). A handle is consumed once; call Preserve() first to consume it several times.");
+            }
+
             continuationState = state;
             continuationTarget = target;
             continuationContext = context;
-            var previous = Interlocked.CompareExchange(ref continuation, action, null);
-            if (previous == null)
+            if (Interlocked.CompareExchange(ref continuation, action, null) != null)
             {
-                return;
-            }
-
-            if (ReferenceEquals(previous, CompletedSentinel))
-            {
+                // Completed meanwhile (the slot holds the sentinel): run it now.
                 Dispatch(action, state, target, context);
-                return;
             }
-
-            throw new InvalidOperationException(
-                "This LoopHandle is already being awaited (or has a completion callback). A handle is consumed once; call Preserve() first to consume it several times.");
         }
 
         /// <summary><see cref="LoopHandle.OnCompleted"/>: a callback that always runs on the main thread; consumes the handle.</summary>

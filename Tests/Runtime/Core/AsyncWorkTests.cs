@@ -199,5 +199,38 @@ namespace LoopBridge.Tests
             Assert.That(seen, Is.TypeOf<LoopClosedException>());
             Assert.That(((LoopClosedException)seen).Reason, Is.EqualTo(CloseReason.DomainReload));
         }
+
+        [Test]
+        public void Offload_RunsOnThreadPool_CompletesOnMainThread()
+        {
+            var mainId = Thread.CurrentThread.ManagedThreadId;
+            var workThread = -1;
+            var completedOn = -1;
+            var h = Loop.Offload(ct => { workThread = Thread.CurrentThread.ManagedThreadId; return 21 * 2; });
+            h.OnCompleted(o => completedOn = Thread.CurrentThread.ManagedThreadId);
+            LoopAssert.TickUntil(Loop, () => completedOn != -1, TimeSpan.FromSeconds(10), "the offloaded result came back");
+            Assert.That(workThread, Is.Not.EqualTo(mainId));
+            Assert.That(completedOn, Is.EqualTo(mainId));
+            Assert.That(Loop.Statistics.Succeeded, Is.EqualTo(1));
+        }
+
+        [Test]
+        public void Offload_LoopClosesWhileWorkRuns_ResultDiscarded_HandleFailsWithLoopClosed()
+        {
+            var inWork = new ManualResetEventSlim();
+            var release = new ManualResetEventSlim();
+            var h = Loop.Offload(ct => { inWork.Set(); release.Wait(10000); return 1; });
+            LoopAssert.TickUntil(Loop, () => inWork.IsSet, TimeSpan.FromSeconds(10), "the work started on the pool");
+            Loop.Close(CloseReason.ExitingPlayMode);
+            release.Set();
+            var ex = Assert.Throws<LoopClosedException>(() => h.GetResult(TimeSpan.Zero));
+            Assert.That(ex.Reason, Is.EqualTo(CloseReason.ExitingPlayMode));
+        }
+
+        [Test]
+        public void Offload_Null_Throws()
+        {
+            Assert.Throws<ArgumentNullException>(() => Loop.Offload<int>(null));
+        }
     }
 }

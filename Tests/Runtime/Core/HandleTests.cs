@@ -259,10 +259,13 @@ namespace LoopBridge.Tests
         {
             var h = Loop.Run(() => 1);
             var first = h.GetAwaiter();
-            first.OnCompleted(() => { });
+            var firstResumed = 0;
+            first.OnCompleted(() => firstResumed++);
             var second = h.GetAwaiter();
             Assert.Throws<InvalidOperationException>(() => second.OnCompleted(() => { }));
             Loop.Tick();
+            Assert.That(firstResumed, Is.EqualTo(1), "the misused second await must not disturb the first");
+            Assert.That(first.GetResult(), Is.EqualTo(1));
         }
 
         [Test]
