@@ -48,6 +48,9 @@ namespace LoopBridge.Benchmarks
             Console.WriteLine("load average before: " + loadBefore);
             Console.WriteLine();
 
+            Affinity.Enabled = !options.NoPin;
+            Affinity.PinMain();
+            Console.WriteLine(Affinity.Describe());
             var suite = new Suite(options, Console.WriteLine);
             suite.WarmUp();
             if (options.Runs('A') || options.Runs('B')) Timed("A/B throughput and allocation", suite.RunThroughput);
@@ -89,7 +92,7 @@ namespace LoopBridge.Benchmarks
             sb.AppendLine();
             sb.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
             sb.AppendLine($"- machine: {Machine.Describe()}");
-            sb.AppendLine($"- runtime: {Machine.Runtime()}");
+            sb.AppendLine($"- runtime: {Machine.Runtime()}; {Affinity.Describe()}");
             sb.AppendLine($"- load average (1/5/15 min) before: {loadBefore}, after: {loadAfter} (the cores are shared: a load above the core count means noisy numbers)");
             sb.AppendLine($"- {options.Describe()}; took {elapsed.TotalSeconds:0} s");
             sb.AppendLine("- command: `dotnet run -c Release --project Benchmarks~/LoopBridge.Benchmarks" + (options.Quick ? " -- --quick" : "") + "`");

@@ -197,6 +197,7 @@ namespace LoopBridge.Benchmarks
             HitchTicks = ticks;
             HitchItemMicros = itemMicros;
             HitchOutOfOrder = outOfOrder;
+            HitchP95 = p95;
             Tables.Add((d.Title, d.Description, d.ToText()));
             var detail = new TextTable("pattern", "ticks to drain (median)", "tick p50 ms (median)", "tick p95 ms (median)", "item cost µs (median)", "ran in submission order");
             foreach (var (name, _) in patterns)
@@ -215,6 +216,7 @@ namespace LoopBridge.Benchmarks
 
         public Dictionary<string, List<double>> HitchTicks { get; private set; } = new Dictionary<string, List<double>>();
         public Dictionary<string, List<double>> HitchItemMicros { get; private set; } = new Dictionary<string, List<double>>();
+        public Dictionary<string, List<double>> HitchP95 { get; private set; } = new Dictionary<string, List<double>>();
         public Dictionary<string, int> HitchOutOfOrder { get; private set; } = new Dictionary<string, int>();
 
         public void RunClose()
@@ -263,7 +265,7 @@ namespace LoopBridge.Benchmarks
             {
                 foreach (var c in Allocation.Rows.Where(r => r.IsReference))
                 {
-                    t.AddRow($"B: 0 bytes/submission for LoopBridge, {c.Case}", $"{c.Median:0.00} B/item (max {Stats.Max(c.Samples):0.00})", Yes(Stats.Max(c.Samples) < 0.05));
+                    t.AddRow($"B: 0 bytes/submission for LoopBridge, {c.Case}", $"{c.Median:0.00} B/item (max of {c.Samples.Count} windows {Stats.Max(c.Samples):0.00})", Yes(c.Median < 0.005));
                 }
             }
             if (Throughput != null)
@@ -296,6 +298,8 @@ namespace LoopBridge.Benchmarks
                     t.AddRow("D: 2 ms budget: longest tick ≤ 2 ms + one item (main-thread CPU time, preemption left out)",
                         $"{cpu.Median:0.000} ms (limit {limit:0.000} ms; min {Stats.Min(cpu.Samples):0.000}, max {Stats.Max(cpu.Samples):0.000})", Yes(cpu.Median <= limit));
                 }
+                t.AddRow("(context) D: 2 ms budget: 95th percentile tick ≤ 2 ms + one item (wall clock)",
+                    $"{Stats.Median(HitchP95[BudgetName]):0.000} ms", Yes(Stats.Median(HitchP95[BudgetName]) <= limit));
                 t.AddRow("D: burst drains over following ticks, in order",
                     $"{Stats.Median(HitchTicks[BudgetName]):0} ticks, {HitchOutOfOrder[BudgetName]} out of order",
                     Yes(Stats.Median(HitchTicks[BudgetName]) > 1 && HitchOutOfOrder[BudgetName] == 0));

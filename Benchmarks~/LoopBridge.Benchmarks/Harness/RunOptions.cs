@@ -13,6 +13,9 @@ namespace LoopBridge.Benchmarks.Harness
         public string Only { get; private set; } = "ABCDE";
         public string[] BdnArgs { get; private set; } = Array.Empty<string>();
 
+        /// <summary>Leave thread placement to the OS scheduler (see <see cref="Affinity"/>).</summary>
+        public bool NoPin { get; private set; }
+
         /// <summary>Only the patterns whose name contains this text (case-insensitive); null for all.</summary>
         public string? Pattern { get; private set; }
 
@@ -64,6 +67,9 @@ namespace LoopBridge.Benchmarks.Harness
                     case "out" when i + 1 < args.Length:
                         o.OutPath = args[++i];
                         break;
+                    case "no-pin":
+                        o.NoPin = true;
+                        break;
                     case "pattern" when i + 1 < args.Length:
                         o.Pattern = args[++i];
                         break;
@@ -87,6 +93,7 @@ namespace LoopBridge.Benchmarks.Harness
             "usage: dotnet run -c Release --project Benchmarks~/LoopBridge.Benchmarks [-- options]\n" +
             "  --quick        fewer and shorter trials, same scenarios (under a minute)\n" +
             "  --only ABCDE   run only these scenarios\n" +
+            "  --no-pin       do not pin the main thread to CPU 0 and workers to the other CPUs (Linux)\n" +
             "  --pattern TEXT run only the patterns whose name contains TEXT (for profiling one of them)\n" +
             "  --out FILE     where to write the Markdown tables (default Benchmarks~/results/latest.md,\n" +
             "                 latest-quick.md for --quick)\n" +

@@ -47,6 +47,7 @@ namespace LoopBridge.Benchmarks.Scenarios
             {
                 try
                 {
+                    Harness.Affinity.PinWorker(0);
                     var fn = Harness.Work.AddOne;
                     double toMicros = 1_000_000.0 / Stopwatch.Frequency;
                     for (int i = -_warmup; i < _count; i++)

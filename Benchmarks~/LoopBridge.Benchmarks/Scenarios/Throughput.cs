@@ -163,6 +163,7 @@ namespace LoopBridge.Benchmarks.Scenarios
                 var ring = new THandle[Window];
                 var fn = Harness.Work.AddOne;
                 ref long counter = ref shared.Counters[id * Stride];
+                Harness.Affinity.PinWorker(id - 1);
                 long submitted = 0;
                 long checkedCount = 0;
                 while (!shared.Start) Thread.SpinWait(10);
