@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace LoopBridge.Benchmarks.Harness
+{
+    /// <summary>Command-line options and the trial sizes of a full and a quick run.</summary>
+    internal sealed class RunOptions
+    {
+        public bool Quick { get; private set; }
+        public bool Bdn { get; private set; }
+        public string? OutPath { get; private set; }
+        public string Only { get; private set; } = "ABCDE";
+        public string[] BdnArgs { get; private set; } = Array.Empty<string>();
+
+        /// <summary>Leave thread placement to the OS scheduler (see <see cref="Affinity"/>).</summary>
+        public bool NoPin { get; private set; }
+
+        /// <summary>Only the patterns whose name contains this text (case-insensitive); null for all.</summary>
+        public string? Pattern { get; private set; }
+
+        /// <summary>Trials per pattern of D and E (each is one sample of the table's median/min/max).</summary>
+        public int Trials => Quick ? 3 : 5;
+
+        /// <summary>
+        /// A and B: trials per pattern and producer count, and the warm-up and measured window of
+        /// one trial. Many short interleaved trials: on shared cores the median of many short
+        /// windows is steadier than a few long ones.
+        /// </summary>
+        public int ThroughputTrials => Quick ? 5 : 11;
+        public TimeSpan ThroughputWarmup => TimeSpan.FromMilliseconds(50);
+        public TimeSpan ThroughputWindow => TimeSpan.FromMilliseconds(Quick ? 100 : 200);
+
+        /// <summary>C: round trips per trial (after a warm-up of 1,000).</summary>
+        public int RoundTrips => 20_000;
+        public int RoundTripTrials => Quick ? 2 : 5;
+
+        /// <summary>D: burst size.</summary>
+        public int BurstItems => 100_000;
+
+        /// <summary>E: queued handles, and how long the blocked worker of a pattern that cannot close waits.</summary>
+        public int ClosePending => 1_000;
+        public TimeSpan CloseBound => TimeSpan.FromMilliseconds(Quick ? 250 : 1000);
+
+        public static readonly int[] ProducerCounts = { 1, 2, 4 };
+
+        public static RunOptions Parse(string[] args)
+        {
+            var o = new RunOptions();
+            var rest = new List<string>();
+            for (int i = 0; i < args.Length; i++)
+            {
+                string a = args[i];
+                if (o.Bdn)
+                {
+                    rest.Add(a);
+                    continue;
+                }
+                switch (a.TrimStart('-').ToLowerInvariant())
+                {
+                    case "quick":
+                        o.Quick = true;
+                        break;
+                    case "bdn":
+                        o.Bdn = true;
+                        break;
+                    case "out" when i + 1 < args.Length:
+                        o.OutPath = args[++i];
+                        break;
+                    case "no-pin":
+                        o.NoPin = true;
+                        break;
+                    case "pattern" when i + 1 < args.Length:
+                        o.Pattern = args[++i];
+                        break;
+                    case "only" when i + 1 < args.Length:
+                        o.Only = args[++i].ToUpperInvariant();
+                        break;
+                    case "help":
+                    case "h":
+                        throw new ArgumentException(Usage);
+                    default:
+                        throw new ArgumentException("unknown option '" + a + "'\n" + Usage);
+                }
+            }
+            o.BdnArgs = rest.ToArray();
+            return o;
+        }
+
+        public bool Runs(char scenario) => Only.Contains(scenario);
+
+        public const string Usage =
+            "usage: dotnet run -c Release --project Benchmarks~/LoopBridge.Benchmarks [-- options]\n" +
+            "  --quick        fewer and shorter trials, same scenarios (under a minute)\n" +
+            "  --only ABCDE   run only these scenarios\n" +
+            "  --no-pin       do not pin the main thread to CPU 0 and workers to the other CPUs (Linux)\n" +
+            "  --pattern TEXT run only the patterns whose name contains TEXT (for profiling one of them)\n" +
+            "  --out FILE     where to write the Markdown tables (default Benchmarks~/results/latest.md,\n" +
+            "                 latest-quick.md for --quick)\n" +
+            "  --bdn [args]   run the BenchmarkDotNet micro-benchmarks instead (args go to BenchmarkDotNet,\n" +
+            "                 e.g. --filter '*Run*')";
+
+        public string Describe() =>
+            $"{(Quick ? "quick" : "full")} run: trials per pattern and case: A/B {ThroughputTrials}, C {RoundTripTrials}, D {Trials}, E {Trials}; " +
+            $"throughput trials {ThroughputWarmup.TotalMilliseconds:0} ms warm-up + {ThroughputWindow.TotalMilliseconds:0} ms measured, " +
+            $"{LoopBridge.Benchmarks.Scenarios.Throughput.Window} handles in flight per producer; round trip {RoundTrips:N0} per trial; burst {BurstItems:N0} items; " +
+            $"close with {ClosePending:N0} pending, bounded wait {CloseBound.TotalMilliseconds:0} ms";
+    }
+}
