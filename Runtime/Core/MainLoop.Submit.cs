@@ -322,7 +322,7 @@ namespace LoopBridge
 
         internal void OnContinuationDropped(SendOrPostCallback callback)
         {
-            Interlocked.Increment(ref droppedContinuations);
+            Interlocked.Increment(ref counters.DroppedContinuations);
             ReportUnhandled(new InvalidOperationException(
                 $"{name} is closed, so an async continuation ({callback.Method.DeclaringType?.Name}.{callback.Method.Name}) posted to its main thread " +
                 "could not run there and was dropped. Close the loop on its main thread to give started async work its grace period."));

@@ -56,15 +56,7 @@ namespace LoopBridge
         private bool finishCloseAfterTick;
         private ManualResetEventSlim? closeSignal;
 
-        private long ticks;
-        private long itemsRun;
-        private long succeeded;
-        private long faulted;
-        private long canceled;
-        private long failedByClose;
-        private long droppedContinuations;
-        private long lastTickTicks;
-        private long longestTickTicks;
+        private readonly LoopCounters counters = new LoopCounters();
 
         /// <summary>Creates an open loop bound to the calling thread.</summary>
         /// <param name="options">Budget, grace period, clock and diagnostics; null for the defaults.</param>
@@ -148,10 +140,10 @@ namespace LoopBridge
 
         /// <summary>A snapshot of the loop's counters. Any thread.</summary>
         public MainLoopStatistics Statistics => new MainLoopStatistics(
-            Interlocked.Read(ref ticks), Interlocked.Read(ref itemsRun), Interlocked.Read(ref succeeded), Interlocked.Read(ref faulted),
-            Interlocked.Read(ref canceled), Interlocked.Read(ref failedByClose), Interlocked.Read(ref droppedContinuations),
+            Interlocked.Read(ref counters.Ticks), Interlocked.Read(ref counters.ItemsRun), counters.Succeeded, Interlocked.Read(ref counters.Faulted),
+            Interlocked.Read(ref counters.Canceled), Interlocked.Read(ref counters.FailedByClose), Interlocked.Read(ref counters.DroppedContinuations),
             queue.Count, Volatile.Read(ref runningCount),
-            TimeSpan.FromTicks(Interlocked.Read(ref lastTickTicks)), TimeSpan.FromTicks(Interlocked.Read(ref longestTickTicks)));
+            TimeSpan.FromTicks(Interlocked.Read(ref counters.LastTickTicks)), TimeSpan.FromTicks(Interlocked.Read(ref counters.LongestTickTicks)));
 
         /// <summary>
         /// The most queue entries one tick takes (0: no cap); starts as <see cref="MainLoopOptions.MaxItemsPerTick"/>.
@@ -288,12 +280,12 @@ namespace LoopBridge
             }
 
             var elapsed = clock.NowTicks - start;
-            Interlocked.Increment(ref ticks);
-            Interlocked.Add(ref itemsRun, taken);
-            Interlocked.Exchange(ref lastTickTicks, elapsed);
-            if (elapsed > Interlocked.Read(ref longestTickTicks))
+            Interlocked.Increment(ref counters.Ticks);
+            Interlocked.Add(ref counters.ItemsRun, taken);
+            Interlocked.Exchange(ref counters.LastTickTicks, elapsed);
+            if (elapsed > Interlocked.Read(ref counters.LongestTickTicks))
             {
-                Interlocked.Exchange(ref longestTickTicks, elapsed);
+                Interlocked.Exchange(ref counters.LongestTickTicks, elapsed);
             }
 
             if (finishCloseAfterTick)
@@ -353,26 +345,7 @@ namespace LoopBridge
         /// <summary>Counts a completed handle (and forgets it, when tracking). Any thread.</summary>
         internal void OnItemCompleted(LoopWorkItem item, UniTaskStatus status, bool byClose)
         {
-            if (byClose)
-            {
-                Interlocked.Increment(ref failedByClose);
-            }
-            else
-            {
-                switch (status)
-                {
-                    case UniTaskStatus.Succeeded:
-                        Interlocked.Increment(ref succeeded);
-                        break;
-                    case UniTaskStatus.Faulted:
-                        Interlocked.Increment(ref faulted);
-                        break;
-                    default:
-                        Interlocked.Increment(ref canceled);
-                        break;
-                }
-            }
-
+            counters.CountCompletion(status, byClose, IsMainThread);
             if (tracked != null)
             {
                 lock (tracked)

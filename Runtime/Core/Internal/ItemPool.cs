@@ -4,13 +4,14 @@ using System.Threading;
 namespace LoopBridge.Internal
 {
     /// <summary>
-    /// The pool of one kind of pooled object: a one-slot cache per thread in front of a shared lock-free queue.
+    /// The pool of one kind of pooled object: a small cache per thread in front of a shared lock-free queue.
     /// </summary>
     /// <remarks>
     /// Unlike a pool whose gate fails under contention (and then allocates), renting here never allocates while the
     /// shared queue has items, whatever the number of threads: <c>ConcurrentQueue</c> reuses its segment once it has
     /// grown to the steady-state size. The per-thread slot makes the single-thread path (submit, tick, get result on
-    /// one thread; or a worker's submit-then-block round trip) touch no shared memory at all.
+    /// one thread; or a worker's submit-then-block round trip) touch no shared memory at all, and lets a producer that
+    /// consumes its own handles keep a few in flight without touching the shared queue.
     /// The shared queue keeps at most <see cref="MaxRetained"/> objects, so a burst does not pin memory forever.
     /// </remarks>
     internal static class ItemPool<T> where T : class, new()
@@ -18,18 +19,26 @@ namespace LoopBridge.Internal
         /// <summary>Most objects kept in the shared queue.</summary>
         internal const int MaxRetained = 16384;
 
+        /// <summary>Objects cached per thread.</summary>
+        private const int ThreadCacheSize = 16;
+
         [System.ThreadStatic]
-        private static T? threadSlot;
+        private static T?[]? threadCache;
+
+        [System.ThreadStatic]
+        private static int threadCount;
 
         private static readonly ConcurrentQueue<T> Shared = new ConcurrentQueue<T>();
         private static int sharedCount;
 
         internal static T Rent()
         {
-            var local = threadSlot;
-            if (local != null)
+            var cache = threadCache;
+            if (cache != null && threadCount > 0)
             {
-                threadSlot = null;
+                var index = --threadCount;
+                var local = cache[index]!;
+                cache[index] = null;
                 return local;
             }
 
@@ -44,9 +53,10 @@ namespace LoopBridge.Internal
 
         internal static void Return(T item)
         {
-            if (threadSlot == null)
+            var cache = threadCache ??= new T?[ThreadCacheSize];
+            if (threadCount < ThreadCacheSize)
             {
-                threadSlot = item;
+                cache[threadCount++] = item;
                 return;
             }
 

@@ -29,6 +29,9 @@ namespace LoopBridge.Internal
         private const int Completing = 2;
         private const int Completed = 3;
 
+        /// <summary>Spin iterations before a blocking wait parks the thread.</summary>
+        private const int SpinBeforeBlocking = 20;
+
         private static readonly Action<object?> CompletedSentinel = _ => { };
         private static readonly Action<object?> TokenCanceledAction = s => ((LoopWorkItem)s!).OnTokenCanceled();
         private static readonly Action<object?> InvokeCallbackAction = s => ((LoopWorkItem)s!).InvokeCallback();
@@ -150,7 +153,8 @@ namespace LoopBridge.Internal
         /// <summary>Fails started async work whose grace period ran out (close). The work side is released when the work really ends.</summary>
         internal void FailRunning(LoopClosedException exception)
         {
-            TryComplete(Running, UniTaskStatus.Canceled, exception, byClose: true);
+            // External: the async work may end (and release the work side) while this publishes.
+            TryComplete(Running, UniTaskStatus.Canceled, exception, byClose: true, external: true);
         }
 
         /// <summary>Completes with the work's exception: cancellation exceptions give Canceled, others Faulted.</summary>
@@ -162,47 +166,59 @@ namespace LoopBridge.Internal
         }
 
         /// <summary>
-        /// Claims the item for completion: true for exactly one caller over the item's life in this use. The winner
-        /// also takes a reference, released at the end of <see cref="Publish"/>: the consumer may see Completed and
-        /// let go before the completer has finished (waking waiters, dispatching the continuation), and the item must
-        /// not be recycled under the completer's feet.
+        /// Claims the item for completion: true for exactly one caller over the item's life in this use.
         /// </summary>
-        protected bool TryClaim(int from)
+        /// <param name="from">The phase the claimer expects (Queued or Running).</param>
+        /// <param name="external">
+        /// True for a completer that holds no reference of its own (a token callback, a close failing running work):
+        /// it then takes one, released at the end of <see cref="Publish"/>, because the consumer may see Completed
+        /// and let go, and the work side may let go, before the completer has finished (waking waiters, dispatching
+        /// the continuation); the item must not be recycled under its feet. The work side completing its own item
+        /// holds its reference until after Publish anyway.
+        /// </param>
+        protected bool TryClaim(int from, bool external = false)
         {
             if (Interlocked.CompareExchange(ref phase, Completing, from) != from)
             {
                 return false;
             }
 
-            // Safe: before Completed is published no consumer can release, and whoever moved the item to the phase
-            // we claimed from (queue or running work) still holds its reference, so refs >= 1 here.
-            Interlocked.Increment(ref refs);
+            if (external)
+            {
+                // Safe: before Completed is published no consumer can release, and whoever moved the item to the
+                // phase we claimed from (queue or running work) has not released yet... or holds refs >= 1 until then.
+                Interlocked.Increment(ref refs);
+            }
+
             return true;
         }
 
-        private bool TryComplete(int from, UniTaskStatus st, Exception? exception, bool byClose)
+        private bool TryComplete(int from, UniTaskStatus st, Exception? exception, bool byClose, bool external = false)
         {
-            if (!TryClaim(from))
+            if (!TryClaim(from, external))
             {
                 return false;
             }
 
-            Publish(st, exception, byClose);
+            try
+            {
+                Publish(st, exception, byClose);
+            }
+            finally
+            {
+                if (external)
+                {
+                    Release();
+                }
+            }
+
             return true;
         }
 
         /// <summary>Publishes the outcome of a claimed item, then wakes waiters and runs (or marshals) its continuation.</summary>
         protected void Publish(UniTaskStatus st, Exception? exception, bool byClose)
         {
-            try
-            {
-                PublishCore(st, exception, byClose);
-            }
-            finally
-            {
-                // The claim's reference (see TryClaim).
-                Release();
-            }
+            PublishCore(st, exception, byClose);
         }
 
         private void PublishCore(UniTaskStatus st, Exception? exception, bool byClose)
@@ -258,8 +274,12 @@ namespace LoopBridge.Internal
                 return;
             }
 
-            var k = Interlocked.Exchange(ref continuation, CompletedSentinel);
-            if (k != null)
+            // The phase write above is a full fence, and Register reads the phase after its own compare-and-swap
+            // (Dekker): if we read an empty slot here, the registering thread sees Completed and runs it itself.
+            // So the compare-and-swap is only paid when there is a continuation, and it decides who runs it.
+            var k = Volatile.Read(ref continuation);
+            if (k != null && !ReferenceEquals(k, CompletedSentinel)
+                && ReferenceEquals(Interlocked.CompareExchange(ref continuation, CompletedSentinel, k), k))
             {
                 Dispatch(k, continuationState, continuationTarget, continuationContext);
             }
@@ -337,7 +357,7 @@ namespace LoopBridge.Internal
             // (it would make that wait, and so the main thread, depend on the user's code): a running async item's
             // own token is cancelled later, off this thread.
             Interlocked.Exchange(ref cancelRequested, 1);
-            if (!TryComplete(Queued, UniTaskStatus.Canceled, NewCanceledException(), byClose: false)
+            if (!TryComplete(Queued, UniTaskStatus.Canceled, NewCanceledException(), byClose: false, external: true)
                 && Volatile.Read(ref phase) == Running)
             {
                 Interlocked.Increment(ref refs);
@@ -571,6 +591,13 @@ namespace LoopBridge.Internal
                 // Completed meanwhile (the slot holds the sentinel): run it now.
                 Dispatch(action, state, target, context);
             }
+            else if (Volatile.Read(ref phase) == Completed
+                     && ReferenceEquals(Interlocked.CompareExchange(ref continuation, CompletedSentinel, action), action))
+            {
+                // Completed meanwhile, and Publish may have read the slot while it was still empty: the
+                // compare-and-swap decides between this thread and Publish, so it runs exactly once.
+                Dispatch(action, state, target, context);
+            }
         }
 
         /// <summary><see cref="LoopHandle.OnCompleted"/>: a callback that always runs on the main thread; consumes the handle.</summary>
@@ -659,6 +686,20 @@ namespace LoopBridge.Internal
                 throw new InvalidOperationException(
                     "Blocking on a LoopHandle on the loop's own main thread would deadlock: the main thread is the one that must run this work. " +
                     "Await the handle instead, or block from a worker thread.");
+            }
+
+            // Spin briefly before blocking (as ManualResetEventSlim and Task.Wait do): a tick usually completes the item
+            // within microseconds, and a kernel wait and wake costs tens of them. Below 20 iterations SpinOnce only
+            // spins or yields; it never sleeps (its first Sleep(1) comes at iteration 29).
+            var spinner = default(SpinWait);
+            while (spinner.Count < SpinBeforeBlocking && Volatile.Read(ref phase) != Completed)
+            {
+                spinner.SpinOnce();
+            }
+
+            if (Volatile.Read(ref phase) == Completed)
+            {
+                return;
             }
 
             Interlocked.Increment(ref waiters);

@@ -65,12 +65,16 @@ namespace LoopBridge.Tests.Headless
                 CopyPackage(Root, copy);
                 Assert.That(PackageConventions.Check(copy), Is.Empty, "the copy starts sound");
 
-                var victim = Directory.GetFiles(Path.Combine(copy, "Runtime"), "*.cs.meta", SearchOption.AllDirectories).First();
+                var victim = Directory.GetFiles(Path.Combine(copy, "Runtime"), "*.cs.meta", SearchOption.AllDirectories).OrderBy(m => m, StringComparer.Ordinal).First();
                 File.Delete(victim);
                 var problems = PackageConventions.Check(copy);
                 Assert.That(problems, Has.Some.Contains("no .meta for").And.Some.Contains(Path.GetFileNameWithoutExtension(victim)));
 
-                var metas = Directory.GetFiles(Path.Combine(copy, "Runtime"), "*.meta", SearchOption.AllDirectories).Take(2).ToArray();
+                var metas = Directory.GetFiles(Path.Combine(copy, "Runtime"), "*.meta", SearchOption.AllDirectories)
+                    .Where(m => File.Exists(m.Substring(0, m.Length - ".meta".Length)) || Directory.Exists(m.Substring(0, m.Length - ".meta".Length)))
+                    .OrderBy(m => m, StringComparer.Ordinal)
+                    .Take(2)
+                    .ToArray();
                 File.WriteAllText(metas[1], File.ReadAllText(metas[0]));
                 Assert.That(PackageConventions.Check(copy), Has.Some.Contains("duplicate guid"));
 
