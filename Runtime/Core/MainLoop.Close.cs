@@ -101,6 +101,12 @@ namespace LoopBridge
             {
                 while (queue.TryDequeue(out var entry))
                 {
+                    if (entry.IsMarker)
+                    {
+                        Interlocked.Decrement(ref markersQueued);
+                        continue; // dropped, not pooled: a tick on the main thread may still hold it
+                    }
+
                     try
                     {
                         entry.Abort(this, onMainThread);

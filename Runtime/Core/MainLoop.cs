@@ -53,6 +53,8 @@ namespace LoopBridge
         private int stateWord;
         private int mainThreadId;
         private bool ticking;
+        private long tickNumber;
+        private int markersQueued;
         private bool finishCloseAfterTick;
         private ManualResetEventSlim? closeSignal;
 
@@ -136,13 +138,13 @@ namespace LoopBridge
         public UniTask WhenClosed => whenClosed.Task;
 
         /// <summary>Entries waiting in the queue now (work, continuations, callbacks). Any thread; a moment's value.</summary>
-        public int QueueDepth => queue.Count;
+        public int QueueDepth => queue.IsEmpty ? 0 : Math.Max(0, queue.Count - Volatile.Read(ref markersQueued));
 
         /// <summary>A snapshot of the loop's counters. Any thread.</summary>
         public MainLoopStatistics Statistics => new MainLoopStatistics(
             Interlocked.Read(ref counters.Ticks), Interlocked.Read(ref counters.ItemsRun), counters.Succeeded, Interlocked.Read(ref counters.Faulted),
             Interlocked.Read(ref counters.Canceled), Interlocked.Read(ref counters.FailedByClose), Interlocked.Read(ref counters.DroppedContinuations),
-            queue.Count, Volatile.Read(ref runningCount),
+            QueueDepth, Volatile.Read(ref runningCount),
             TimeSpan.FromTicks(Interlocked.Read(ref counters.LastTickTicks)), TimeSpan.FromTicks(Interlocked.Read(ref counters.LongestTickTicks)));
 
         /// <summary>
@@ -235,23 +237,47 @@ namespace LoopBridge
             SynchronizationContext.SetSynchronizationContext(syncContext);
             try
             {
-                // The snapshot: entries submitted from now on are behind these in the queue and wait for the next tick.
-                var snapshot = queue.Count;
+                // The snapshot: a marker goes in behind everything queued so far; what is submitted from now on lands
+                // behind it and waits for a later tick.
+                // An idle frame stops here.
+                var marker = queue.IsEmpty ? null : ItemPool<TickMarker>.Rent();
+                if (marker != null)
+                {
+                    marker.Tick = ++tickNumber;
+                    Interlocked.Increment(ref markersQueued);
+                    queue.Enqueue(marker);
+                }
+
                 var itemCap = Volatile.Read(ref maxItemsPerTick);
                 var budget = Interlocked.Read(ref tickBudgetTicks);
                 var cap = itemCap > 0 ? itemCap : int.MaxValue;
                 var budgetEnd = budget > 0 ? start + budget : long.MaxValue;
-                while (taken < snapshot)
+                while (marker != null)
                 {
                     if (taken >= cap || (taken > 0 && budgetEnd != long.MaxValue && clock.NowTicks >= budgetEnd))
                     {
+                        // The marker stays queued; a later tick skips it as stale.
                         exhausted = true;
                         break;
                     }
 
                     if (!queue.TryDequeue(out var entry))
                     {
-                        break;
+                        break; // a close drained the queue (marker included)
+                    }
+
+                    if (entry.IsMarker)
+                    {
+                        var seen = (TickMarker)entry;
+                        var isOurs = seen.Tick == tickNumber;
+                        Interlocked.Decrement(ref markersQueued);
+                        ItemPool<TickMarker>.Return(seen);
+                        if (isOurs)
+                        {
+                            break;
+                        }
+
+                        continue; // left by an earlier tick that ran out of budget
                     }
 
                     // Closed from inside a work item, or from another thread: start nothing more. Checked after the
@@ -294,7 +320,7 @@ namespace LoopBridge
                 FinishCloseOnMainThread();
             }
 
-            return new TickResult(taken, queue.Count, TimeSpan.FromTicks(elapsed), exhausted);
+            return new TickResult(taken, QueueDepth, TimeSpan.FromTicks(elapsed), exhausted);
         }
 
         private void SafeAbort(QueueEntry entry)
@@ -316,7 +342,7 @@ namespace LoopBridge
             var lines = new List<string>();
             if (tracked == null)
             {
-                var depth = queue.Count;
+                var depth = QueueDepth;
                 var running = Volatile.Read(ref runningCount);
                 if (depth + running > 0)
                 {

@@ -33,8 +33,8 @@ namespace LoopBridge.Internal
 
         internal static T Rent()
         {
-            var cache = threadCache;
-            if (cache != null && threadCount > 0)
+            var cache = threadCache ??= new T?[ThreadCacheSize];
+            if (threadCount > 0)
             {
                 var index = --threadCount;
                 var local = cache[index]!;
@@ -53,8 +53,11 @@ namespace LoopBridge.Internal
 
         internal static void Return(T item)
         {
-            var cache = threadCache ??= new T?[ThreadCacheSize];
-            if (threadCount < ThreadCacheSize)
+            // Only a thread that rents this type keeps a cache of it (the cache is created by Rent): a thread that
+            // only releases objects (the main thread finishing work that workers submitted) hands them straight to
+            // the shared queue, where the submitting threads find them, instead of hoarding them.
+            var cache = threadCache;
+            if (cache != null && threadCount < ThreadCacheSize)
             {
                 cache[threadCount++] = item;
                 return;

@@ -10,6 +10,9 @@ namespace LoopBridge.Internal
     /// </remarks>
     internal abstract class QueueEntry
     {
+        /// <summary>True only for <see cref="TickMarker"/> (a field, so the tick's check costs one read).</summary>
+        internal bool IsMarker;
+
         /// <summary>Runs the entry on the main thread, during a tick of an open loop. Never throws.</summary>
         internal abstract void Execute(MainLoop loop);
 

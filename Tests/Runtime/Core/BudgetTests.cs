@@ -113,5 +113,34 @@ namespace LoopBridge.Tests
             Assert.Throws<ArgumentOutOfRangeException>(() => Loop.MaxItemsPerTick = -1);
             Assert.Throws<ArgumentOutOfRangeException>(() => Loop.TickBudget = TimeSpan.FromTicks(-1));
         }
+
+        [Test]
+        public void TicksThatStopEarly_LaterSubmissions_KeepOrderAndExactCounts()
+        {
+            Recreate(1, TimeSpan.Zero);
+            var order = new List<int>();
+            for (var i = 0; i < 3; i++)
+            {
+                Loop.Post(i, v => order.Add(v));
+            }
+
+            var first = Loop.Tick();
+            Assert.That(first.ItemsRun, Is.EqualTo(1));
+            Assert.That(first.ItemsLeft, Is.EqualTo(2), "the tick's own bookkeeping is not counted as an item");
+            Loop.Post(3, v => order.Add(v));
+            Loop.Post(4, v => order.Add(v));
+            Assert.That(Loop.QueueDepth, Is.EqualTo(4));
+            var ticks = 1;
+            while (Loop.QueueDepth > 0)
+            {
+                Assert.That(Loop.Tick().ItemsRun, Is.EqualTo(1));
+                ticks++;
+            }
+
+            Assert.That(ticks, Is.EqualTo(5));
+            Assert.That(order, Is.EqualTo(new[] { 0, 1, 2, 3, 4 }));
+            Assert.That(Loop.Tick().ItemsRun, Is.EqualTo(0));
+            Assert.That(Loop.Statistics.ItemsRun, Is.EqualTo(5));
+        }
     }
 }
