@@ -84,15 +84,38 @@ namespace LoopBridge
         private void DrainQueue()
         {
             var onMainThread = IsMainThread;
-            while (queue.TryDequeue(out var entry))
+            if (queue.IsEmpty)
             {
-                try
+                return;
+            }
+
+            // On the main thread, continuations of started work run here: with the loop's context current, so their
+            // next await comes back through this loop (the grace period) rather than through the engine's context.
+            var previousContext = SynchronizationContext.Current;
+            if (onMainThread)
+            {
+                SynchronizationContext.SetSynchronizationContext(syncContext);
+            }
+
+            try
+            {
+                while (queue.TryDequeue(out var entry))
                 {
-                    entry.Abort(this, onMainThread);
+                    try
+                    {
+                        entry.Abort(this, onMainThread);
+                    }
+                    catch (Exception ex)
+                    {
+                        ReportUnhandled(ex);
+                    }
                 }
-                catch (Exception ex)
+            }
+            finally
+            {
+                if (onMainThread)
                 {
-                    ReportUnhandled(ex);
+                    SynchronizationContext.SetSynchronizationContext(previousContext);
                 }
             }
         }

@@ -35,8 +35,8 @@ namespace LoopBridge
         private readonly LoopSynchronizationContext syncContext;
         private readonly UniTaskCompletionSource whenClosed = new UniTaskCompletionSource();
         private readonly LoopClock clock;
-        private readonly int maxItemsPerTick;
-        private readonly long tickBudgetTicks;
+        private int maxItemsPerTick;
+        private long tickBudgetTicks;
         private readonly TimeSpan closeGracePeriod;
         private readonly string name;
 
@@ -153,6 +153,44 @@ namespace LoopBridge
             queue.Count, Volatile.Read(ref runningCount),
             TimeSpan.FromTicks(Interlocked.Read(ref lastTickTicks)), TimeSpan.FromTicks(Interlocked.Read(ref longestTickTicks)));
 
+        /// <summary>
+        /// The most queue entries one tick takes (0: no cap); starts as <see cref="MainLoopOptions.MaxItemsPerTick"/>.
+        /// Any thread; a change applies from the next tick (for example to tune <c>UnityMainLoop.Main</c>).
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
+        public int MaxItemsPerTick
+        {
+            get => Volatile.Read(ref maxItemsPerTick);
+            set
+            {
+                if (value < 0)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "MaxItemsPerTick must be 0 (no cap) or positive.");
+                }
+
+                Volatile.Write(ref maxItemsPerTick, value);
+            }
+        }
+
+        /// <summary>
+        /// The time budget of one tick (<see cref="TimeSpan.Zero"/>: none); starts as <see cref="MainLoopOptions.TickBudget"/>.
+        /// Any thread; a change applies from the next tick.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
+        public TimeSpan TickBudget
+        {
+            get => TimeSpan.FromTicks(Interlocked.Read(ref tickBudgetTicks));
+            set
+            {
+                if (value < TimeSpan.Zero)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "TickBudget must be zero (none) or positive.");
+                }
+
+                Interlocked.Exchange(ref tickBudgetTicks, value.Ticks);
+            }
+        }
+
         internal SynchronizationContext SyncContext => syncContext;
 
         /// <summary>
@@ -207,8 +245,10 @@ namespace LoopBridge
             {
                 // The snapshot: entries submitted from now on are behind these in the queue and wait for the next tick.
                 var snapshot = queue.Count;
-                var cap = maxItemsPerTick > 0 ? maxItemsPerTick : int.MaxValue;
-                var budgetEnd = tickBudgetTicks > 0 ? start + tickBudgetTicks : long.MaxValue;
+                var itemCap = Volatile.Read(ref maxItemsPerTick);
+                var budget = Interlocked.Read(ref tickBudgetTicks);
+                var cap = itemCap > 0 ? itemCap : int.MaxValue;
+                var budgetEnd = budget > 0 ? start + budget : long.MaxValue;
                 while (taken < snapshot)
                 {
                     if (taken >= cap || (taken > 0 && budgetEnd != long.MaxValue && clock.NowTicks >= budgetEnd))
@@ -217,9 +257,16 @@ namespace LoopBridge
                         break;
                     }
 
-                    // Closed from inside a work item, or from another thread: start nothing more.
-                    if (Volatile.Read(ref stateWord) != 0 || !queue.TryDequeue(out var entry))
+                    if (!queue.TryDequeue(out var entry))
                     {
+                        break;
+                    }
+
+                    // Closed from inside a work item, or from another thread: start nothing more. Checked after the
+                    // dequeue, so an entry taken after a close is aborted here rather than started.
+                    if (Volatile.Read(ref stateWord) != 0)
+                    {
+                        SafeAbort(entry);
                         break;
                     }
 
@@ -256,6 +303,18 @@ namespace LoopBridge
             }
 
             return new TickResult(taken, queue.Count, TimeSpan.FromTicks(elapsed), exhausted);
+        }
+
+        private void SafeAbort(QueueEntry entry)
+        {
+            try
+            {
+                entry.Abort(this, onMainThread: true);
+            }
+            catch (Exception ex)
+            {
+                ReportUnhandled(ex);
+            }
         }
 
         /// <summary>Lists the handles still pending, with their submitting call sites when <see cref="MainLoopOptions.TrackHandles"/> is on.</summary>

@@ -43,9 +43,17 @@ namespace LoopBridge.Internal
                 return;
             }
 
-            var cts = source ??= new CancellationTokenSource();
+            var cts = source;
+            if (cts == null || cts.IsCancellationRequested)
+            {
+                cts = new CancellationTokenSource();
+            }
+
+            // Published with a fence before the flag is read: a Cancel() or caller-token cancel that raced with the
+            // start either finds the source, or set the flag that is read here.
+            Interlocked.Exchange(ref source, cts);
             closingRegistration = loop.Closing.Register(CancelSourceAction, this);
-            if (CancelRequested)
+            if (CancelRequested || CallerTokenCanceled)
             {
                 CancelSource();
             }

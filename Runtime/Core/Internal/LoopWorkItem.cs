@@ -85,6 +85,9 @@ namespace LoopBridge.Internal
 
         internal bool IsCompleted => Volatile.Read(ref phase) == Completed;
 
+        /// <summary>Whether the caller's token (given at submission) has been cancelled.</summary>
+        protected bool CallerTokenCanceled => cancellationToken.IsCancellationRequested;
+
         internal bool IsFireAndForget => fireAndForget;
 
         /// <summary>Describes the item for diagnostics (pending-handle reports).</summary>
@@ -96,7 +99,7 @@ namespace LoopBridge.Internal
             loop = owner;
             cancellationToken = token;
             fireAndForget = isFireAndForget;
-            refs = isFireAndForget ? 1 : 2;
+            Volatile.Write(ref refs, isFireAndForget ? 1 : 2);
         }
 
         /// <summary>Registers the caller's token (only for tokens that can be cancelled and are not yet).</summary>
@@ -158,8 +161,24 @@ namespace LoopBridge.Internal
             return TryComplete(from, st, exception, closed);
         }
 
-        /// <summary>Claims the item for completion: true for exactly one caller over the item's life in this use.</summary>
-        protected bool TryClaim(int from) => Interlocked.CompareExchange(ref phase, Completing, from) == from;
+        /// <summary>
+        /// Claims the item for completion: true for exactly one caller over the item's life in this use. The winner
+        /// also takes a reference, released at the end of <see cref="Publish"/>: the consumer may see Completed and
+        /// let go before the completer has finished (waking waiters, dispatching the continuation), and the item must
+        /// not be recycled under the completer's feet.
+        /// </summary>
+        protected bool TryClaim(int from)
+        {
+            if (Interlocked.CompareExchange(ref phase, Completing, from) != from)
+            {
+                return false;
+            }
+
+            // Safe: before Completed is published no consumer can release, and whoever moved the item to the phase
+            // we claimed from (queue or running work) still holds its reference, so refs >= 1 here.
+            Interlocked.Increment(ref refs);
+            return true;
+        }
 
         private bool TryComplete(int from, UniTaskStatus st, Exception? exception, bool byClose)
         {
@@ -174,6 +193,19 @@ namespace LoopBridge.Internal
 
         /// <summary>Publishes the outcome of a claimed item, then wakes waiters and runs (or marshals) its continuation.</summary>
         protected void Publish(UniTaskStatus st, Exception? exception, bool byClose)
+        {
+            try
+            {
+                PublishCore(st, exception, byClose);
+            }
+            finally
+            {
+                // The claim's reference (see TryClaim).
+                Release();
+            }
+        }
+
+        private void PublishCore(UniTaskStatus st, Exception? exception, bool byClose)
         {
             status = st;
             error = exception;
@@ -300,24 +332,81 @@ namespace LoopBridge.Internal
 
         private void OnTokenCanceled()
         {
+            // While this registration callback runs, the item cannot be recycled: Publish disposes the registration,
+            // and Dispose waits for a running callback. So this callback must stay short and never run user code
+            // (it would make that wait, and so the main thread, depend on the user's code): a running async item's
+            // own token is cancelled later, off this thread.
+            Interlocked.Exchange(ref cancelRequested, 1);
             if (!TryComplete(Queued, UniTaskStatus.Canceled, NewCanceledException(), byClose: false)
                 && Volatile.Read(ref phase) == Running)
             {
-                CancelRunning();
+                Interlocked.Increment(ref refs);
+                ThreadPool.QueueUserWorkItem(s =>
+                {
+                    var item = (LoopWorkItem)s!;
+                    try
+                    {
+                        item.CancelRunning();
+                    }
+                    finally
+                    {
+                        item.Release();
+                    }
+                }, this);
             }
         }
 
         /// <summary><see cref="LoopHandle.Cancel"/>.</summary>
         internal bool Cancel(short token)
         {
-            ValidateToken(token);
-            Interlocked.Exchange(ref cancelRequested, 1);
-            if (TryComplete(Queued, UniTaskStatus.Canceled, NewCanceledException(), byClose: false))
+            // Hold a reference to this very use (verified by version), so a Cancel racing with the handle's
+            // completion, consumption and the item's reuse can never reach an unrelated submission.
+            if (!TryAddReference(token))
+            {
+                ValidateToken(token);
+                return false; // completed and released by all: nothing left to cancel
+            }
+
+            try
+            {
+                Interlocked.Exchange(ref cancelRequested, 1);
+                if (TryComplete(Queued, UniTaskStatus.Canceled, NewCanceledException(), byClose: false))
+                {
+                    return true;
+                }
+
+                return Volatile.Read(ref phase) == Running && CancelRunning();
+            }
+            finally
+            {
+                Release();
+            }
+        }
+
+        /// <summary>Takes a reference if the item is still alive in the use <paramref name="token"/> names.</summary>
+        private bool TryAddReference(short token)
+        {
+            while (true)
+            {
+                var r = Volatile.Read(ref refs);
+                if (r == 0)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref refs, r + 1, r) == r)
+                {
+                    break;
+                }
+            }
+
+            if (version == token)
             {
                 return true;
             }
 
-            return Volatile.Read(ref phase) == Running && CancelRunning();
+            Release();
+            return false;
         }
 
         /// <summary>Fails a submission that arrives on a loop that is not open; it was never queued.</summary>
@@ -365,6 +454,7 @@ namespace LoopBridge.Internal
         protected void BeginGetResult(short token)
         {
             ValidateToken(token);
+            WaitOutCompleting();
             if (Volatile.Read(ref phase) != Completed)
             {
                 throw new InvalidOperationException("The work has not completed yet: await the handle, or block with GetResult(timeout) from a worker thread.");
@@ -557,6 +647,7 @@ namespace LoopBridge.Internal
                 throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be non-negative, or Timeout.InfiniteTimeSpan.");
             }
 
+            WaitOutCompleting();
             if (Volatile.Read(ref phase) == Completed)
             {
                 return;
@@ -602,6 +693,24 @@ namespace LoopBridge.Internal
             finally
             {
                 Interlocked.Decrement(ref waiters);
+            }
+        }
+
+        /// <summary>
+        /// Another thread has claimed the item and is writing its outcome (no user code runs in that window): wait
+        /// until it is published, so a finished item is never reported as pending.
+        /// </summary>
+        private void WaitOutCompleting()
+        {
+            if (Volatile.Read(ref phase) != Completing)
+            {
+                return;
+            }
+
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref phase) == Completing)
+            {
+                spinner.SpinOnce();
             }
         }
 

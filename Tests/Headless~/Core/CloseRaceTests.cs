@@ -33,7 +33,7 @@ namespace LoopBridge.Tests.Headless
             }
 
             // The race is really exercised: in many seeds, close cut through a stream of submissions.
-            Assert.That(seedsWithBoth, Is.GreaterThan(Seeds / 4), "seeds in which some submissions ran and others were failed by close");
+            Assert.That(seedsWithBoth, Is.GreaterThan(Seeds / 10), "seeds in which some submissions ran and others were failed by close");
         }
 
         private static MainLoopStatistics RunOneSeed(int seed)

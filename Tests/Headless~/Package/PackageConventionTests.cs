@@ -122,7 +122,8 @@ namespace LoopBridge.Tests.Headless
                 }
             }
 
-            foreach (var top in new[] { "Runtime", "Editor", "Tests" })
+            // Samples~ too: package.json lists its folders, and the check resolves every sample path.
+            foreach (var top in new[] { "Runtime", "Editor", "Tests", "Samples~" })
             {
                 if (Directory.Exists(Path.Combine(from, top)))
                 {

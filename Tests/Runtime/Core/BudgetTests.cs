@@ -91,5 +91,27 @@ namespace LoopBridge.Tests
             Assert.Throws<ArgumentOutOfRangeException>(() => new MainLoop(new MainLoopOptions { CloseGracePeriod = TimeSpan.FromTicks(-1) }));
             Assert.Throws<ArgumentOutOfRangeException>(() => new ManualClock().Advance(TimeSpan.FromTicks(-1)));
         }
+
+        [Test]
+        public void Budget_CanBeChangedOnALiveLoop_FromTheNextTick()
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                Loop.Post(() => { });
+            }
+
+            Assert.That(Loop.MaxItemsPerTick, Is.EqualTo(0));
+            Loop.MaxItemsPerTick = 4;
+            Assert.That(Loop.Tick().ItemsRun, Is.EqualTo(4));
+            Loop.MaxItemsPerTick = 0;
+            Assert.That(Loop.Tick().ItemsRun, Is.EqualTo(6), "no cap any more: the rest of the snapshot");
+            Loop.TickBudget = TimeSpan.FromMilliseconds(1);
+            Loop.Post(() => Clock.Advance(TimeSpan.FromMilliseconds(5)));
+            Loop.Post(() => Clock.Advance(TimeSpan.FromMilliseconds(5)));
+            Assert.That(Loop.Tick().ItemsRun, Is.EqualTo(1), "the new budget is spent by the first item");
+            Assert.That(Loop.TickBudget, Is.EqualTo(TimeSpan.FromMilliseconds(1)));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Loop.MaxItemsPerTick = -1);
+            Assert.Throws<ArgumentOutOfRangeException>(() => Loop.TickBudget = TimeSpan.FromTicks(-1));
+        }
     }
 }

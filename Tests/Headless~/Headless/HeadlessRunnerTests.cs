@@ -1,0 +1,297 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using LoopBridge.Headless;
+using NUnit.Framework;
+
+namespace LoopBridge.Tests.Headless
+{
+    /// <summary>
+    /// The headless runner on real threads and real time. Timing is asserted only within loose bounds, and every wait
+    /// is on a signal with a generous timeout, so a slow machine makes these slower, not flaky.
+    /// </summary>
+    [TestFixture]
+    [Timeout(60_000)]
+    public sealed class HeadlessRunnerTests
+    {
+        static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+
+        [Test]
+        public void Start_At60Hz_ForOneSecond_RunsAbout60Frames()
+        {
+            // A paced runner must never run more than about 60 frames a second; it runs fewer only when the machine
+            // does not schedule its thread (each frame more than a period late is dropped, never caught up). On a
+            // shared, overloaded machine one second can be starved like that, so the measurement gets up to three
+            // tries; a broken pacer (too fast, or sleeping too long) fails all three.
+            var attempts = new List<string>();
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                using var runner = new HeadlessRunner(new HeadlessRunnerOptions { FrameRate = 60 });
+                long frames = FramesInOneSecond(runner);
+                attempts.Add(frames.ToString());
+                Assert.That(frames, Is.LessThanOrEqualTo(80), "a paced runner ran too many frames in one second");
+                if (frames >= 40)
+                {
+                    Assert.That(runner.FramesPerSecond, Is.InRange(20.0, 80.0), "FramesPerSecond, measured over the last half second");
+                    Assert.That(runner.LastFrameTime, Is.GreaterThan(TimeSpan.FromMilliseconds(5)).And.LessThan(TimeSpan.FromMilliseconds(250)));
+                    Assert.That(runner.LastFrameWorkTime, Is.LessThan(runner.LastFrameTime), "an idle frame works for a fraction of its interval");
+                    Assert.That(runner.TargetFrameRate, Is.EqualTo(60.0));
+                    return;
+                }
+            }
+
+            Assert.Fail("frames started in one second at 60 Hz, three tries: " + string.Join(", ", attempts) + " (expected 40 to 80)");
+        }
+
+        /// <summary>Starts <paramref name="runner"/>, counts the frames started in one second after warm-up, stops it.</summary>
+        static long FramesInOneSecond(HeadlessRunner runner)
+        {
+            const long FirstMeasuredFrame = 3; // frames 1 and 2 carry the JIT warm-up
+            var clock = new Stopwatch();
+            long frames = -1;
+            runner.FrameStarted += r =>
+            {
+                if (r.FrameCount == FirstMeasuredFrame)
+                {
+                    clock.Start();
+                }
+                else if (clock.Elapsed >= TimeSpan.FromSeconds(1) && frames < 0)
+                {
+                    frames = r.FrameCount - FirstMeasuredFrame;
+                    r.Stop();
+                }
+            };
+            runner.Start();
+            Assert.That(runner.Join(Generous), Is.True, "the runner did not stop");
+            return frames;
+        }
+
+        [Test]
+        public void Start_AsFastAsPossible_RunsFramesFarFasterThanAPacedRunner()
+        {
+            using var runner = new HeadlessRunner(new HeadlessRunnerOptions { AsFastAsPossible = true, MaxFrames = 3_000 });
+            var clock = Stopwatch.StartNew();
+
+            runner.Start();
+
+            Assert.That(runner.Join(Generous), Is.True, "3000 unpaced frames did not finish");
+            Assert.That(runner.FrameCount, Is.EqualTo(3_000));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "3000 frames would take 50 s at 60 Hz");
+            Assert.That(runner.TargetFrameRate, Is.Null);
+            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown), "reaching MaxFrames closes the loop");
+        }
+
+        [Test]
+        public void Stop_FromAnotherThread_ClosesWithEngineShutdownOnMainThread_AndFailsPendingHandles()
+        {
+            using var gate = new ManualResetEventSlim(false);
+            using var firstFrame = new ManualResetEventSlim(false);
+            using var runner = new HeadlessRunner(new HeadlessRunnerOptions
+            {
+                LoopOptions = new MainLoopOptions { MaxItemsPerTick = 1 },
+            });
+            int mainThreadId = 0;
+            int closedOnThreadId = -1;
+            CloseReason? closedWith = null;
+            runner.Loop.Closed += (loop, reason) =>
+            {
+                closedOnThreadId = Environment.CurrentManagedThreadId;
+                closedWith = reason;
+            };
+            runner.FrameStarted += r =>
+            {
+                if (r.FrameCount == 1)
+                {
+                    mainThreadId = Environment.CurrentManagedThreadId;
+                    firstFrame.Set();
+                    gate.Wait(Generous); // hold the first frame while the test queues work and stops
+                }
+            };
+            runner.Start();
+            Assert.That(firstFrame.Wait(Generous), Is.True, "no first frame");
+
+            var handles = new List<LoopHandle<int>>();
+            for (int i = 0; i < 20; i++)
+            {
+                int value = i;
+                handles.Add(runner.Loop.Run(() => value));
+            }
+
+            Exception blockedWorkerSaw = null;
+            bool blockedWorkerGotResult = false;
+            using var submitted = new ManualResetEventSlim(false);
+            var blockedWorker = new Thread(() =>
+            {
+                try
+                {
+                    var handle = runner.Loop.Run(() => 0);
+                    submitted.Set();
+                    handle.GetResult(Generous);
+                    blockedWorkerGotResult = true;
+                }
+                catch (Exception e)
+                {
+                    blockedWorkerSaw = e;
+                }
+            });
+            blockedWorker.Start();
+            Assert.That(submitted.Wait(Generous), Is.True);
+
+            var stopper = new Thread(runner.Stop);
+            stopper.Start();
+            stopper.Join();
+            gate.Set();
+
+            Assert.That(runner.Join(Generous), Is.True, "the runner did not close the loop");
+            Assert.That(blockedWorker.Join(Generous), Is.True, "a worker blocked on a handle was not woken by the close");
+            Assert.That(closedWith, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(closedOnThreadId, Is.EqualTo(mainThreadId), "the close ran on the runner's main thread");
+            Assert.That(runner.Loop.State, Is.EqualTo(LoopState.Closed));
+            Assert.That(runner.Completion.IsCompleted && !runner.Completion.IsFaulted, Is.True);
+            Assert.That(blockedWorkerSaw == null ? blockedWorkerGotResult : blockedWorkerSaw is LoopClosedException, Is.True,
+                "the blocked worker either got its result or was failed by the close: " + blockedWorkerSaw);
+
+            int ran = blockedWorkerGotResult ? 1 : 0, failedByClose = 0;
+            foreach (var handle in handles)
+            {
+                try
+                {
+                    handle.GetResult(Generous);
+                    ran++;
+                }
+                catch (LoopClosedException e)
+                {
+                    Assert.That(e.Reason, Is.EqualTo(CloseReason.EngineShutdown));
+                    failedByClose++;
+                }
+            }
+
+            Assert.That(ran, Is.LessThanOrEqualTo(1), "MaxItemsPerTick = 1: at most one item ran in the held frame");
+            Assert.That(ran + failedByClose, Is.EqualTo(handles.Count + (blockedWorkerGotResult ? 1 : 0)));
+            Assert.Throws<LoopClosedException>(() => runner.Loop.Run(() => 1).GetResult(TimeSpan.Zero), "a submission after the close fails at once");
+        }
+
+        [Test]
+        public void ProcessExitHandler_ClosesTheLoopWithEngineShutdown_AndHandlersAreRemovedWhenStopped()
+        {
+            using var firstFrame = new ManualResetEventSlim(false);
+            using var runner = new HeadlessRunner();
+            runner.FrameStarted += r => firstFrame.Set();
+            runner.Start();
+            Assert.That(firstFrame.Wait(Generous), Is.True, "no first frame");
+            EventHandler processExit = runner.RegisteredProcessExitHandler;
+            Assert.That(processExit, Is.Not.Null, "a running runner listens for process exit");
+            Assert.That(runner.RegisteredCancelKeyPressHandler, Is.Not.Null, "a running runner listens for Ctrl+C");
+            var pending = runner.Loop.Run(() => 42);
+
+            processExit(AppDomain.CurrentDomain, EventArgs.Empty); // returns once the main thread has closed the loop
+
+            Assert.That(runner.IsFinished, Is.True, "the process-exit handler returned before the loop was closed");
+            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(pending.IsCompleted, Is.True, "every handle is completed when the handler returns");
+            Assert.That(runner.RegisteredProcessExitHandler, Is.Null, "the process-exit handler is removed once stopped");
+            Assert.That(runner.RegisteredCancelKeyPressHandler, Is.Null, "the Ctrl+C handler is removed once stopped");
+        }
+
+        [Test]
+        public void Run_OnTheCallingThread_BindsTheLoopToIt_AndReturnsAfterTheClose()
+        {
+            HeadlessRunner runner = null;
+            var creator = new Thread(() => runner = new HeadlessRunner(new HeadlessRunnerOptions { AsFastAsPossible = true, MaxFrames = 5 }));
+            creator.Start();
+            creator.Join();
+            int ranOn = 0;
+            var handle = runner.Loop.Run(() => ranOn = Environment.CurrentManagedThreadId);
+
+            runner.Run();
+
+            Assert.That(runner.Loop.MainThreadId, Is.EqualTo(Environment.CurrentManagedThreadId), "rebound from the creating thread");
+            Assert.That(ranOn, Is.EqualTo(Environment.CurrentManagedThreadId), "submitted work ran on the runner's main thread");
+            Assert.That(handle.IsCompleted, Is.True);
+            Assert.That(runner.FrameCount, Is.EqualTo(5));
+            Assert.That(runner.IsFinished, Is.True);
+            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+        }
+
+        [Test]
+        public void FrameStarted_Throws_StopsTheRunner_RunRethrows_AndCompletionFaults()
+        {
+            using var runner = new HeadlessRunner(new HeadlessRunnerOptions { AsFastAsPossible = true });
+            runner.FrameStarted += r =>
+            {
+                if (r.FrameCount == 3)
+                {
+                    throw new InvalidOperationException("host bug");
+                }
+            };
+
+            var thrown = Assert.Throws<InvalidOperationException>(runner.Run);
+
+            Assert.That(thrown.Message, Is.EqualTo("host bug"));
+            Assert.That(runner.Completion.IsFaulted, Is.True);
+            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(runner.FrameCount, Is.EqualTo(3));
+        }
+
+        [Test]
+        public void Loop_ClosedBySomeoneElse_EndsTheRunner_WithTheFirstReason()
+        {
+            using var firstFrame = new ManualResetEventSlim(false);
+            using var runner = new HeadlessRunner();
+            runner.FrameStarted += r => firstFrame.Set();
+            runner.Start();
+            Assert.That(firstFrame.Wait(Generous), Is.True, "no first frame");
+
+            runner.Loop.Dispose();
+
+            Assert.That(runner.Join(Generous), Is.True, "the runner kept running a closed loop");
+            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.Disposed), "the first close reason wins");
+        }
+
+        [Test]
+        public void Stop_BeforeStart_ClosesTheLoop_AndTheRunnerCannotStart()
+        {
+            var runner = new HeadlessRunner();
+            var queued = runner.Loop.Run(() => 1);
+
+            runner.Stop();
+
+            Assert.That(runner.IsFinished, Is.True);
+            Assert.That(runner.Completion.IsCompleted, Is.True);
+            Assert.That(runner.Join(TimeSpan.Zero), Is.True);
+            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.Throws<LoopClosedException>(() => queued.GetResult(Generous));
+            Assert.Throws<InvalidOperationException>(runner.Start);
+            Assert.Throws<InvalidOperationException>(runner.Run);
+        }
+
+        [Test]
+        public void Join_BeforeStart_Throws_AndOnTheMainThread_Throws()
+        {
+            using var runner = new HeadlessRunner(new HeadlessRunnerOptions { AsFastAsPossible = true, MaxFrames = 1 });
+            Assert.Throws<InvalidOperationException>(() => runner.Join(TimeSpan.Zero), "nothing would ever end this wait");
+            Exception onMainThread = null;
+            runner.FrameStarted += r => onMainThread = Assert.Catch(() => r.Join(TimeSpan.Zero));
+
+            runner.Run();
+
+            Assert.That(onMainThread, Is.TypeOf<InvalidOperationException>(), "Join on the main thread would deadlock");
+        }
+
+        [TestCase(0.0)]
+        [TestCase(-1.0)]
+        [TestCase(double.NaN)]
+        [TestCase(double.PositiveInfinity)]
+        public void Constructor_BadFrameRate_Throws(double frameRate)
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => new HeadlessRunner(new HeadlessRunnerOptions { FrameRate = frameRate }));
+        }
+
+        [Test]
+        public void Constructor_NegativeMaxFrames_Throws()
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => new HeadlessRunner(new HeadlessRunnerOptions { MaxFrames = -1 }));
+        }
+    }
+}
