@@ -149,7 +149,16 @@ namespace LoopBridge.Benchmarks.Harness
         }
 
         /// <summary>Right-align a column whose cells are all numbers (or empty / n/a).</summary>
-        private bool IsNumericColumn(int column) => _rows.All(r => column >= r.Length || r[column].Length == 0 || r[column] == "n/a" || char.IsDigit(r[column][0]));
+        private bool IsNumericColumn(int column) => _rows.All(r => column >= r.Length || IsNumeric(r[column]));
+
+        /// <summary>"2.005", "1,000", "1.25×", "1.00 (reference)", "0.959 [0.884–3.242]" are numbers; "1 producer" is not.</summary>
+        private static bool IsNumeric(string cell)
+        {
+            if (cell.Length == 0 || cell == "n/a" || cell == "∞" || cell.StartsWith("=", StringComparison.Ordinal)) return true;
+            if (!char.IsDigit(cell[0])) return false;
+            int space = cell.IndexOf(' ');
+            return space < 0 || cell[space + 1] == '(' || cell[space + 1] == '[';
+        }
 
         private static string Escape(string s) => s.Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;");
     }
