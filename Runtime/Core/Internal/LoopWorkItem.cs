@@ -193,6 +193,13 @@ namespace LoopBridge.Internal
             return true;
         }
 
+        /// <summary>See <see cref="LoopWorkItem{T}"/>'s SetResultOfRunningSyncWork: the work side of running sync work owns its completion.</summary>
+        protected void ClaimRunningSyncWork()
+        {
+            Debug.Assert(Volatile.Read(ref phase) == Running, "only running work completes this way");
+            Volatile.Write(ref phase, Completing);
+        }
+
         private bool TryComplete(int from, UniTaskStatus st, Exception? exception, bool byClose, bool external = false)
         {
             if (!TryClaim(from, external))

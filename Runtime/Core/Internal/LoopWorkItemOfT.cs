@@ -22,6 +22,18 @@ namespace LoopBridge.Internal
             return true;
         }
 
+        /// <summary>
+        /// Completes running sync work with its value, without a compare-and-swap: nothing else ever claims sync work
+        /// in the Running phase (Cancel, the caller's token and close only claim Queued items; close fails Running
+        /// items only from the registry of async work), so the work side owns the completion.
+        /// </summary>
+        protected void SetResultOfRunningSyncWork(T value)
+        {
+            ClaimRunningSyncWork();
+            result = value;
+            Publish(UniTaskStatus.Succeeded, null, byClose: false);
+        }
+
         /// <inheritdoc />
         public new T GetResult(short token)
         {

@@ -23,7 +23,7 @@ namespace LoopBridge.Internal
                 return;
             }
 
-            TrySetResult(Running, value);
+            SetResultOfRunningSyncWork(value);
             ReleaseWorkSide();
         }
     }
