@@ -50,7 +50,6 @@ namespace LoopBridge.Internal
         private bool fireAndForget;
         private UniTaskStatus status;
         private Exception? error;
-        private bool failedByClose;
         private CancellationToken cancellationToken;
         private CancellationTokenRegistration tokenRegistration;
 
@@ -86,12 +85,8 @@ namespace LoopBridge.Internal
         /// <summary>Whether the work side must never run more user code: cancellation was asked through the handle.</summary>
         protected bool CancelRequested => Volatile.Read(ref cancelRequested) != 0;
 
-        internal bool IsCompleted => Volatile.Read(ref phase) == Completed;
-
         /// <summary>Whether the caller's token (given at submission) has been cancelled.</summary>
         protected bool CallerTokenCanceled => cancellationToken.IsCancellationRequested;
-
-        internal bool IsFireAndForget => fireAndForget;
 
         /// <summary>Describes the item for diagnostics (pending-handle reports).</summary>
         internal abstract string Describe();
@@ -185,8 +180,8 @@ namespace LoopBridge.Internal
 
             if (external)
             {
-                // Safe: before Completed is published no consumer can release, and whoever moved the item to the
-                // phase we claimed from (queue or running work) has not released yet... or holds refs >= 1 until then.
+                // Safe (refs >= 1 here): the consumer's reference is held until Completed is published, and only
+                // handles with a consumer have external completers (fire-and-forget work has no token and no handle).
                 Interlocked.Increment(ref refs);
             }
 
@@ -225,14 +220,8 @@ namespace LoopBridge.Internal
         /// <summary>Publishes the outcome of a claimed item, then wakes waiters and runs (or marshals) its continuation.</summary>
         protected void Publish(UniTaskStatus st, Exception? exception, bool byClose)
         {
-            PublishCore(st, exception, byClose);
-        }
-
-        private void PublishCore(UniTaskStatus st, Exception? exception, bool byClose)
-        {
             status = st;
             error = exception;
-            failedByClose = byClose;
 
             // Full fence: the phase write must be visible before we read the waiter count (a waiter increments the
             // count before it checks the phase, so one of the two always sees the other).
@@ -324,7 +313,6 @@ namespace LoopBridge.Internal
             loop = null;
             error = null;
             status = UniTaskStatus.Pending;
-            failedByClose = false;
             cancellationToken = default;
             tokenRegistration = default;
             continuation = null;
@@ -526,9 +514,6 @@ namespace LoopBridge.Internal
                 Rethrow(ex);
             }
         }
-
-        /// <summary>Whether the outcome is a failure caused by close (for callbacks and statistics).</summary>
-        protected bool FailedByClose => failedByClose;
 
         /// <summary>The stored outcome, for callbacks (read before the consumer side is released).</summary>
         protected UniTaskStatus StoredStatus => status;
