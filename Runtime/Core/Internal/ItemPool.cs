@@ -22,23 +22,22 @@ namespace LoopBridge.Internal
         /// <summary>Objects cached per thread.</summary>
         private const int ThreadCacheSize = 16;
 
+        // One thread-static reference per pool (array and count behind it): a thread static of a generic type is
+        // reached through a runtime helper, so one read per Rent/Return instead of several matters on the hot path.
         [System.ThreadStatic]
-        private static T?[]? threadCache;
-
-        [System.ThreadStatic]
-        private static int threadCount;
+        private static ThreadCache? threadCache;
 
         private static readonly ConcurrentQueue<T> Shared = new ConcurrentQueue<T>();
         private static int sharedCount;
 
         internal static T Rent()
         {
-            var cache = threadCache ??= new T?[ThreadCacheSize];
-            if (threadCount > 0)
+            var cache = threadCache ??= new ThreadCache();
+            if (cache.Count > 0)
             {
-                var index = --threadCount;
-                var local = cache[index]!;
-                cache[index] = null;
+                var index = --cache.Count;
+                var local = cache.Items[index]!;
+                cache.Items[index] = null;
                 return local;
             }
 
@@ -57,9 +56,9 @@ namespace LoopBridge.Internal
             // only releases objects (the main thread finishing work that workers submitted) hands them straight to
             // the shared queue, where the submitting threads find them, instead of hoarding them.
             var cache = threadCache;
-            if (cache != null && threadCount < ThreadCacheSize)
+            if (cache != null && cache.Count < ThreadCacheSize)
             {
-                cache[threadCount++] = item;
+                cache.Items[cache.Count++] = item;
                 return;
             }
 
@@ -71,6 +70,13 @@ namespace LoopBridge.Internal
             {
                 Interlocked.Decrement(ref sharedCount);
             }
+        }
+
+        /// <summary>A thread's cache of pooled objects (touched by that thread only).</summary>
+        private sealed class ThreadCache
+        {
+            internal readonly T?[] Items = new T?[ThreadCacheSize];
+            internal int Count;
         }
     }
 }

@@ -85,6 +85,9 @@ namespace LoopBridge.Internal
         /// <summary>Whether the work side must never run more user code: cancellation was asked through the handle.</summary>
         protected bool CancelRequested => Volatile.Read(ref cancelRequested) != 0;
 
+        /// <summary>Whether the outcome is published (phase Completed). Any thread.</summary>
+        protected bool IsPublished => Volatile.Read(ref phase) == Completed;
+
         /// <summary>Whether the caller's token (given at submission) has been cancelled.</summary>
         protected bool CallerTokenCanceled => cancellationToken.IsCancellationRequested;
 
@@ -660,11 +663,8 @@ namespace LoopBridge.Internal
         internal void WaitForCompletion(short token, TimeSpan timeout)
         {
             ValidateToken(token);
+            ValidateTimeout(timeout);
             var totalMs = (long)timeout.TotalMilliseconds;
-            if (totalMs < -1 || totalMs > int.MaxValue)
-            {
-                throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be non-negative, or Timeout.InfiniteTimeSpan.");
-            }
 
             WaitOutCompleting();
             if (Volatile.Read(ref phase) == Completed)
@@ -726,6 +726,15 @@ namespace LoopBridge.Internal
             finally
             {
                 Interlocked.Decrement(ref waiters);
+            }
+        }
+
+        /// <summary>Throws unless <paramref name="timeout"/> is <see cref="Timeout.InfiniteTimeSpan"/> or 0 to int.MaxValue ms.</summary>
+        protected static void ValidateTimeout(TimeSpan timeout)
+        {
+            if (timeout != Timeout.InfiniteTimeSpan && (timeout.Ticks < 0 || timeout.Ticks > int.MaxValue * TimeSpan.TicksPerMillisecond))
+            {
+                throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be non-negative (at most int.MaxValue ms), or Timeout.InfiniteTimeSpan.");
             }
         }
 

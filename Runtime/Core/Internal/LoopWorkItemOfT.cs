@@ -51,7 +51,13 @@ namespace LoopBridge.Internal
         /// <summary>Blocks until completion (see <see cref="LoopWorkItem.WaitForCompletion"/>), then consumes the result.</summary>
         internal T WaitResult(short token, TimeSpan timeout)
         {
-            WaitForCompletion(token, timeout);
+            // Already completed (the common case for a worker that polls, and for the main thread): no wait to set up.
+            ValidateTimeout(timeout);
+            if (!IsPublished)
+            {
+                WaitForCompletion(token, timeout);
+            }
+
             return GetResult(token);
         }
 

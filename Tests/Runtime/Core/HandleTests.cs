@@ -97,6 +97,9 @@ namespace LoopBridge.Tests
         {
             var handle = Loop.Run(() => 1);
             Assert.Throws<ArgumentOutOfRangeException>(() => handle.GetResult(TimeSpan.FromMilliseconds(-5)));
+            Loop.Tick();
+            Assert.Throws<ArgumentOutOfRangeException>(() => handle.GetResult(TimeSpan.FromMilliseconds(-5)), "also when already complete");
+            Assert.That(handle.GetResult(TimeSpan.Zero), Is.EqualTo(1), "a rejected timeout does not consume the handle");
         }
 
         [Test]
