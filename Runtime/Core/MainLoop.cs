@@ -30,7 +30,7 @@ namespace LoopBridge
         private const int StateMask = 0xF;
         private const int ReasonShift = 4;
 
-        private readonly ConcurrentQueue<QueueEntry> queue = new ConcurrentQueue<QueueEntry>();
+        private readonly ConcurrentQueue<QueueEntry> queue;
         private readonly CancellationTokenSource closingSource = new CancellationTokenSource();
         private readonly LoopSynchronizationContext syncContext;
         private readonly UniTaskCompletionSource whenClosed = new UniTaskCompletionSource();
@@ -81,6 +81,12 @@ namespace LoopBridge
                 throw new ArgumentOutOfRangeException(nameof(options), options.CloseGracePeriod, "CloseGracePeriod must be zero or positive.");
             }
 
+            if (options.InitialQueueCapacity < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.InitialQueueCapacity, "InitialQueueCapacity must not be negative.");
+            }
+
+            queue = CreateQueue(options.InitialQueueCapacity);
             maxItemsPerTick = options.MaxItemsPerTick;
             tickBudgetTicks = options.TickBudget.Ticks;
             closeGracePeriod = options.CloseGracePeriod;
@@ -89,6 +95,34 @@ namespace LoopBridge
             tracked = options.TrackHandles ? new HashSet<LoopWorkItem>() : null;
             syncContext = new LoopSynchronizationContext(this);
             mainThreadId = Environment.CurrentManagedThreadId;
+        }
+
+        /// <summary>
+        /// A queue whose first segment already holds <paramref name="capacity"/> entries. A ConcurrentQueue grows by
+        /// allocating a new segment whenever its current one fills; a fresh loop would otherwise pay those allocations
+        /// during its first busy frames. The constructor that takes a collection sizes the first segment to it (on
+        /// .NET Core; elsewhere it is just a normal queue), and draining it leaves that segment in place for reuse.
+        /// </summary>
+        private static ConcurrentQueue<QueueEntry> CreateQueue(int capacity)
+        {
+            if (capacity <= 32)
+            {
+                return new ConcurrentQueue<QueueEntry>();
+            }
+
+            var placeholder = new TickMarker();
+            var fill = new QueueEntry[capacity];
+            for (var i = 0; i < fill.Length; i++)
+            {
+                fill[i] = placeholder;
+            }
+
+            var created = new ConcurrentQueue<QueueEntry>(fill);
+            while (created.TryDequeue(out _))
+            {
+            }
+
+            return created;
         }
 
         /// <summary>

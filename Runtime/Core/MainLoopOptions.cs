@@ -28,6 +28,12 @@ namespace LoopBridge
         /// </summary>
         public TimeSpan CloseGracePeriod { get; set; } = DefaultCloseGracePeriod;
 
+        /// <summary>
+        /// Entries the submission queue holds before it first has to grow (default 1024). Growing allocates, so a loop
+        /// that expects bursts can start larger; the queue still grows past it when needed.
+        /// </summary>
+        public int InitialQueueCapacity { get; set; } = 1024;
+
         /// <summary>The clock for the budget and the tick statistics; null (the default) means <see cref="LoopClock.System"/>.</summary>
         public LoopClock? Clock { get; set; }
 
