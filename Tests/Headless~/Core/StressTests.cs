@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using Cysharp.Threading.Tasks;
@@ -46,6 +47,25 @@ namespace LoopBridge.Tests.Headless
                 Interlocked.Increment(ref callbacks);
             }
 
+            // Cancels the handle if the plan says so, and checks its value when it succeeds.
+            void Track<T>(LoopHandle<T> h, int id, T expected, bool cancels)
+            {
+                if (cancels)
+                {
+                    h.Cancel();
+                }
+
+                h.OnCompleted(o =>
+                {
+                    if (o.IsSucceeded && !EqualityComparer<T>.Default.Equals(o.Result, expected))
+                    {
+                        Interlocked.Increment(ref wrongValue);
+                    }
+
+                    Record(id, o.Status);
+                });
+            }
+
             var threads = new Thread[Producers];
             for (var p = 0; p < Producers; p++)
             {
@@ -87,20 +107,7 @@ namespace LoopBridge.Tests.Headless
                                         ran[id] = 1;
                                         return faults ? throw new InvalidOperationException("planned") : id;
                                     });
-                                    if (cancels)
-                                    {
-                                        h.Cancel();
-                                    }
-
-                                    h.OnCompleted(o =>
-                                    {
-                                        if (o.IsSucceeded && o.Result != id)
-                                        {
-                                            Interlocked.Increment(ref wrongValue);
-                                        }
-
-                                        Record(id, o.Status);
-                                    });
+                                    Track(h, id, id, cancels);
                                     break;
                                 }
 
@@ -111,20 +118,7 @@ namespace LoopBridge.Tests.Headless
                                         ran[v] = 1;
                                         return v % 11 == 0 ? throw new InvalidOperationException("planned") : v * 2L;
                                     });
-                                    if (cancels)
-                                    {
-                                        h.Cancel();
-                                    }
-
-                                    h.OnCompleted(o =>
-                                    {
-                                        if (o.IsSucceeded && o.Result != id * 2L)
-                                        {
-                                            Interlocked.Increment(ref wrongValue);
-                                        }
-
-                                        Record(id, o.Status);
-                                    });
+                                    Track(h, id, id * 2L, cancels);
                                     break;
                                 }
 
@@ -140,20 +134,7 @@ namespace LoopBridge.Tests.Headless
 
                                         return faults ? throw new InvalidOperationException("planned") : id;
                                     });
-                                    if (cancels)
-                                    {
-                                        h.Cancel();
-                                    }
-
-                                    h.OnCompleted(o =>
-                                    {
-                                        if (o.IsSucceeded && o.Result != id)
-                                        {
-                                            Interlocked.Increment(ref wrongValue);
-                                        }
-
-                                        Record(id, o.Status);
-                                    });
+                                    Track(h, id, id, cancels);
                                     break;
                                 }
 
