@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Threading;
 using Cysharp.Threading.Tasks;
@@ -7,6 +8,7 @@ namespace LoopBridge.Internal
     /// <summary>A <see cref="LoopWorkItem"/> whose work produces a <typeparamref name="T"/>.</summary>
     internal abstract class LoopWorkItem<T> : LoopWorkItem, IUniTaskSource<T>
     {
+        /// <summary>The work's value: written once by the completer before the outcome is published (Succeeded only); cleared by recycling.</summary>
         private T result = default!;
 
         /// <summary>Completes with a result, if <paramref name="from"/> is still the phase (first completion wins).</summary>
@@ -37,9 +39,10 @@ namespace LoopBridge.Internal
         /// <inheritdoc />
         public new T GetResult(short token)
         {
-            BeginGetResult(token);
-            var value = result;
-            var ex = EndGetResult();
+            var s = BeginUniTaskGetResult(token);
+            var st = StoredStatus;
+            var value = st == UniTaskStatus.Succeeded ? result : default!;
+            var ex = EndUniTaskGetResult(s, st, StoredError);
             if (ex != null)
             {
                 Rethrow(ex);
@@ -48,27 +51,29 @@ namespace LoopBridge.Internal
             return value;
         }
 
-        /// <summary>Blocks until completion (see <see cref="LoopWorkItem.WaitForCompletion"/>), then consumes the result.</summary>
-        internal T WaitResult(short token, TimeSpan timeout)
+        /// <summary><see cref="LoopHandle{T}.GetResult(TimeSpan)"/>: claims, blocks until completion (see <see cref="LoopWorkItem.BeginBlockingGetResult"/>), then consumes the result.</summary>
+        internal T BlockingGetValue(long generation, TimeSpan timeout)
         {
-            // Already completed (the common case for a worker that polls, and for the main thread): no wait to set up.
-            ValidateTimeout(timeout);
-            if (!IsPublished)
+            var preserved = BeginBlockingGetResult(generation, timeout);
+            var st = StoredStatus;
+            var value = st == UniTaskStatus.Succeeded ? result : default!;
+            var ex = EndBlockingGetResult(generation, preserved, st, StoredError);
+            if (ex != null)
             {
-                WaitForCompletion(token, timeout);
+                Rethrow(ex);
             }
 
-            return GetResult(token);
+            return value;
         }
 
         /// <inheritdoc />
-        protected override void InvokeCallback(object userCallback)
+        protected override void InvokeCallback(object userCallback, long generation, bool preserved)
         {
             var owner = Loop;
             var st = StoredStatus;
             var value = st == UniTaskStatus.Succeeded ? result : default!;
             var ex = StoredError;
-            ReleaseConsumerAfterCallback();
+            FinishCallback(generation, preserved);
             try
             {
                 if (userCallback is Action<LoopOutcome<T>> typed)

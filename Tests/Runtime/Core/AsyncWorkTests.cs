@@ -43,7 +43,7 @@ namespace LoopBridge.Tests
                 resumedOn = Thread.CurrentThread.ManagedThreadId;
             });
             LoopAssert.TickUntil(Loop, () => h.IsCompleted, TimeSpan.FromSeconds(10), "async work completed");
-            h.Wait(TimeSpan.Zero);
+            h.GetResult(TimeSpan.Zero);
             Assert.That(resumedOn, Is.EqualTo(mainId));
         }
 
@@ -93,7 +93,7 @@ namespace LoopBridge.Tests
             Loop.Tick();
             Assert.That(observed, Is.True);
             Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled));
-            Assert.Throws<OperationCanceledException>(() => h.Wait(TimeSpan.Zero));
+            Assert.Throws<OperationCanceledException>(() => h.GetResult(TimeSpan.Zero));
         }
 
         [Test]

@@ -51,7 +51,7 @@ namespace LoopBridge.Tests
             var a = Loop.RunAsync(ct => UniTask.CompletedTask);
             Assert.That(Loop.QueueDepth, Is.EqualTo(0));
             Assert.That(Assert.Throws<LoopClosedException>(() => h.GetResult(TimeSpan.Zero)).Reason, Is.EqualTo(CloseReason.EngineShutdown));
-            Assert.Throws<LoopClosedException>(() => a.Wait(TimeSpan.Zero));
+            Assert.Throws<LoopClosedException>(() => a.GetResult(TimeSpan.Zero));
             Assert.That(Loop.Statistics.FailedByClose, Is.EqualTo(2));
         }
 
@@ -79,7 +79,7 @@ namespace LoopBridge.Tests
             Assert.That(tick.ItemsRun, Is.EqualTo(1));
             Assert.That(first.GetResult(TimeSpan.Zero), Is.EqualTo(1), "the item that closed completes with its own result");
             Assert.That(ranAfter, Is.False);
-            Assert.Throws<LoopClosedException>(() => second.Wait(TimeSpan.Zero));
+            Assert.Throws<LoopClosedException>(() => second.GetResult(TimeSpan.Zero));
             Assert.That(Loop.State, Is.EqualTo(LoopState.Closed));
         }
 
@@ -107,7 +107,7 @@ namespace LoopBridge.Tests
             Assert.That(worker.Join(10000), Is.True);
             Assert.That(first.GetResult(TimeSpan.Zero), Is.EqualTo(1));
             Assert.That(laterRan, Is.False);
-            Assert.Throws<LoopClosedException>(() => later.Wait(TimeSpan.Zero));
+            Assert.Throws<LoopClosedException>(() => later.GetResult(TimeSpan.Zero));
         }
 
         [Test]
@@ -142,7 +142,7 @@ namespace LoopBridge.Tests
             Loop.Tick();
             Loop.Close(CloseReason.ExitingPlayMode);
             Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled));
-            var ex = Assert.Throws<LoopClosedException>(() => h.Wait(TimeSpan.Zero));
+            var ex = Assert.Throws<LoopClosedException>(() => h.GetResult(TimeSpan.Zero));
             Assert.That(ex.Reason, Is.EqualTo(CloseReason.ExitingPlayMode));
             Assert.That(Loop.Statistics.RunningAsync, Is.EqualTo(0));
             release.SetResult(true); // the late completion must not complete the handle a second time

@@ -177,7 +177,7 @@ namespace LoopBridge.Tests
             Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled));
             Loop.Tick();
             Assert.That(ran, Is.False);
-            Assert.Throws<OperationCanceledException>(() => h.Wait(TimeSpan.Zero));
+            Assert.Throws<OperationCanceledException>(() => h.GetResult(TimeSpan.Zero));
         }
 
         [Test]
@@ -200,7 +200,7 @@ namespace LoopBridge.Tests
             Assert.That(Loop.QueueDepth, Is.EqualTo(0));
             Loop.Tick();
             Assert.That(ran, Is.False);
-            var ex = Assert.Throws<OperationCanceledException>(() => h.Wait(TimeSpan.Zero));
+            var ex = Assert.Throws<OperationCanceledException>(() => h.GetResult(TimeSpan.Zero));
             Assert.That(ex.CancellationToken, Is.EqualTo(cts.Token));
         }
 
@@ -215,7 +215,7 @@ namespace LoopBridge.Tests
             {
                 try
                 {
-                    h.Wait(TimeSpan.FromSeconds(30));
+                    h.GetResult(TimeSpan.FromSeconds(30));
                 }
                 catch (Exception ex)
                 {
@@ -264,8 +264,8 @@ namespace LoopBridge.Tests
             var first = h.GetAwaiter();
             var firstResumed = 0;
             first.OnCompleted(() => firstResumed++);
-            var second = h.GetAwaiter();
-            Assert.Throws<InvalidOperationException>(() => second.OnCompleted(() => { }));
+            // The first GetAwaiter claimed the handle: a second one is rejected at once, before it can register.
+            Assert.Throws<InvalidOperationException>(() => h.GetAwaiter());
             Loop.Tick();
             Assert.That(firstResumed, Is.EqualTo(1), "the misused second await must not disturb the first");
             Assert.That(first.GetResult(), Is.EqualTo(1));
@@ -281,8 +281,9 @@ namespace LoopBridge.Tests
             var second = Loop.Run(0, v => 222);
             Loop.Tick();
             Assert.Throws<InvalidOperationException>(() => first.GetResult(TimeSpan.Zero));
-            Assert.Throws<InvalidOperationException>(() => _ = first.Status);
-            Assert.Throws<InvalidOperationException>(() => first.Cancel());
+            // Reads after the end never throw and never touch the new submission (issue 10, finding 13).
+            Assert.That(first.IsCompleted, Is.True);
+            Assert.That(first.Cancel(), Is.False);
             Assert.That(second.GetResult(TimeSpan.Zero), Is.EqualTo(222));
         }
 
@@ -302,7 +303,7 @@ namespace LoopBridge.Tests
             var ex = Assert.Throws<InvalidOperationException>(() => h.GetResult(TimeSpan.Zero));
             Assert.That(ex.Message, Does.Contain("default"));
             Assert.Throws<InvalidOperationException>(() => _ = h.IsCompleted);
-            Assert.Throws<InvalidOperationException>(() => default(LoopHandle).Wait(TimeSpan.Zero));
+            Assert.Throws<InvalidOperationException>(() => default(LoopHandle).GetResult(TimeSpan.Zero));
         }
 
         [Test]
@@ -342,7 +343,7 @@ namespace LoopBridge.Tests
         {
             LoopHandle h = Loop.Run(() => 6);
             Loop.Tick();
-            Assert.DoesNotThrow(() => h.Wait(TimeSpan.Zero));
+            Assert.DoesNotThrow(() => h.GetResult(TimeSpan.Zero));
         }
     }
 }

@@ -27,7 +27,7 @@ namespace LoopBridge.Tests
             LoopHandle handle = default;
             OnWorker(() => handle = Loop.Run(() => ranOn = Thread.CurrentThread.ManagedThreadId));
             Loop.Tick();
-            handle.Wait(TimeSpan.Zero);
+            handle.GetResult(TimeSpan.Zero);
             Assert.That(ranOn, Is.EqualTo(mainId));
         }
 
@@ -38,7 +38,7 @@ namespace LoopBridge.Tests
             var h1 = Loop.Run(7, s => seen.Add(s));
             var h2 = Loop.Run(5, s => s * 3);
             Loop.Tick();
-            h1.Wait(TimeSpan.Zero);
+            h1.GetResult(TimeSpan.Zero);
             Assert.That(h2.GetResult(TimeSpan.Zero), Is.EqualTo(15));
             Assert.That(seen, Is.EqualTo(new[] { 7 }));
         }
