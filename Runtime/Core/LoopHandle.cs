@@ -40,9 +40,9 @@ namespace LoopBridge
 
         /// <summary>
         /// Pending until the work completes; then Succeeded, Faulted or Canceled (close: Canceled). Never throws and
-        /// never consumes: after the handle was consumed it keeps reporting the final status while the pooled source
-        /// still holds it, and <see cref="UniTaskStatus.Succeeded"/> (meaning only "completed and consumed") once the
-        /// source was reused, because the outcome is then no longer stored anywhere. Read the outcome from the
+        /// never consumes: after the handle was consumed it keeps reporting the final status until its pooled source
+        /// has finished a later submission too; from then on the outcome is stored nowhere and Status returns
+        /// <see cref="UniTaskStatus.Succeeded"/>, meaning only "completed and consumed". Read the outcome from the
         /// consumption itself. Any thread.
         /// </summary>
         /// <exception cref="InvalidOperationException">A default handle (not returned by a submission).</exception>

@@ -22,8 +22,8 @@ namespace LoopBridge
     /// the main thread).</para>
     /// <para><b>Reads after the end.</b> <see cref="Status"/>, <see cref="IsCompleted"/> and <see cref="Cancel"/>
     /// never consume and never throw on a handle returned by a submission, however long it was kept: a consumed
-    /// handle reports IsCompleted true, Cancel() returns false, and Status is the final status while the pooled
-    /// source still holds it, else Succeeded ("completed and consumed").</para>
+    /// handle reports IsCompleted true, Cancel() returns false, and Status is the final status until the pooled
+    /// source has finished a later submission too, then Succeeded ("completed and consumed").</para>
     /// <para><b>Stale handles.</b> A handle carries a full-width generation, checked by every operation, so a copy
     /// kept across any number of reuses of its pooled source is detected; it never touches another submission.</para>
     /// </remarks>
@@ -46,9 +46,9 @@ namespace LoopBridge
 
         /// <summary>
         /// Pending until the work completes; then Succeeded, Faulted or Canceled (close: Canceled). Never throws and
-        /// never consumes: after the handle was consumed it keeps reporting the final status while the pooled source
-        /// still holds it, and <see cref="UniTaskStatus.Succeeded"/> (meaning only "completed and consumed") once the
-        /// source was reused, because the outcome is then no longer stored anywhere. Read the outcome from the
+        /// never consumes: after the handle was consumed it keeps reporting the final status until its pooled source
+        /// has finished a later submission too; from then on the outcome is stored nowhere and Status returns
+        /// <see cref="UniTaskStatus.Succeeded"/>, meaning only "completed and consumed". Read the outcome from the
         /// consumption itself. Any thread.
         /// </summary>
         /// <exception cref="InvalidOperationException">A default handle (not returned by a submission).</exception>

@@ -113,15 +113,16 @@ namespace LoopBridge.Internal
         }
 
         /// <summary>
-        /// <see cref="LoopHandle.Status"/>: never throws. The real status while this use is current; once the source was
-        /// reused (which needs the handle consumed, so the work had completed) the outcome is no longer stored:
-        /// <see cref="UniTaskStatus.Succeeded"/>, meaning only "completed and consumed".
+        /// <see cref="LoopHandle.Status"/>: never throws. The real status while this use is current, and after it was
+        /// recycled until the next use is recycled too (<see cref="retired"/>). Older than that (the handle was
+        /// consumed, so the work had completed, and two later recycles overwrote the record) the outcome is stored
+        /// nowhere: <see cref="UniTaskStatus.Succeeded"/>, meaning only "completed and consumed".
         /// </summary>
         internal UniTaskStatus StatusOf(long generation)
         {
             if (GenerationOf(Volatile.Read(ref stamp)) != generation)
             {
-                return UniTaskStatus.Succeeded;
+                return RetiredStatus(generation);
             }
 
             var st = Volatile.Read(ref phase) == Completed ? status : UniTaskStatus.Pending;
@@ -130,10 +131,16 @@ namespace LoopBridge.Internal
             // (full fence, so the reads above cannot move below it), what we read belongs to this use.
             if (GenerationOf(Interlocked.Read(ref stamp)) != generation)
             {
-                return UniTaskStatus.Succeeded;
+                return RetiredStatus(generation);
             }
 
             return st;
+        }
+
+        private UniTaskStatus RetiredStatus(long generation)
+        {
+            var r = Volatile.Read(ref retired);
+            return r >> 2 == generation ? (UniTaskStatus)(r & 3) : UniTaskStatus.Succeeded;
         }
 
         /// <summary><see cref="LoopHandle.OnCompleted"/>: a callback that always runs on the main thread; consumes the handle.</summary>

@@ -50,6 +50,13 @@ namespace LoopBridge.Internal
         private long stamp;
 
         /// <summary>
+        /// The final status of the previous use, tagged with its generation: <c>generation &lt;&lt; 2 | status</c>. Written
+        /// (one atomic write) by <see cref="Recycle"/>; read by <see cref="StatusOf"/>, so a handle consumed one use ago
+        /// still reports its real final status. Older handles find another generation here.
+        /// </summary>
+        private long retired;
+
+        /// <summary>
         /// The work side's completion phase: <see cref="Queued"/> (submitted, not started), <see cref="Running"/>
         /// (started on the main thread), <see cref="Completing"/> (claimed by one completer, outcome being written),
         /// <see cref="Completed"/> (outcome published). Moves forward only, by compare-and-swap (claim) and exchange
@@ -200,7 +207,9 @@ namespace LoopBridge.Internal
         {
             // First: the next generation, so every stale handle (and a reader re-checking the stamp) sees the reuse
             // before any field of the old use is cleared.
-            var next = (Generation + 1) << StampStateBits;
+            var generation = Generation;
+            Volatile.Write(ref retired, (generation << 2) | (long)status);
+            var next = (generation + 1) << StampStateBits;
             Interlocked.Exchange(ref stamp, next);
             Step("recycle");
             loop = null;
