@@ -125,10 +125,16 @@ namespace LoopBridge.Internal
                 return RetiredStatus(generation);
             }
 
-            var st = Volatile.Read(ref phase) == Completed ? status : UniTaskStatus.Pending;
+            // Recycle moves the stamp before it clears anything: if the stamp still names this use after the reads,
+            // what we read belongs to this use. Pending (the common case, polled in loops): the phase read is an
+            // acquire, so the re-read cannot move above it. Completed: the plain status read must stay above the
+            // re-read too, hence a full fence (paid once, the work has completed).
+            if (Volatile.Read(ref phase) != Completed)
+            {
+                return GenerationOf(Volatile.Read(ref stamp)) == generation ? UniTaskStatus.Pending : RetiredStatus(generation);
+            }
 
-            // Recycle moves the stamp before it clears anything: if the stamp still names this use after the reads
-            // (full fence, so the reads above cannot move below it), what we read belongs to this use.
+            var st = status;
             if (GenerationOf(Interlocked.Read(ref stamp)) != generation)
             {
                 return RetiredStatus(generation);
