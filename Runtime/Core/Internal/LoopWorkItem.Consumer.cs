@@ -72,7 +72,9 @@ namespace LoopBridge.Internal
         /// <summary>The owner has read the outcome: marks the use Done, then lets go of the consumer's reference.</summary>
         private void FinishConsume(long generation)
         {
-            Interlocked.Exchange(ref stamp, (generation << StampStateBits) | Done);
+            // Only the claimer writes the stamp of a claimed use: a release write is enough (the outcome reads stay
+            // above it), and Release's decrement is the full fence before any recycling.
+            Volatile.Write(ref stamp, (generation << StampStateBits) | Done);
             Release();
         }
 
@@ -159,7 +161,7 @@ namespace LoopBridge.Internal
             }
 
             // The owner registers its one continuation; nobody else can write the stamp of a claimed use.
-            Interlocked.Exchange(ref stamp, (generation << StampStateBits) | Claimed | Registered);
+            Volatile.Write(ref stamp, (generation << StampStateBits) | Claimed | Registered);
             callback = userCallback;
             RegisterSlot(InvokeCallbackAction, this, ContinuationTarget.MainThread, null);
         }

@@ -80,7 +80,7 @@ namespace LoopBridge.Internal
         /// <summary>True for fire-and-forget work (no handle, no consumer). Written by <see cref="Init"/> and <see cref="Recycle"/> only.</summary>
         private bool fireAndForget;
 
-        /// <summary>The outcome: Pending until published, then Succeeded, Faulted or Canceled. Written once by the completer before <see cref="phase"/> becomes Completed; reset by <see cref="Recycle"/>.</summary>
+        /// <summary>The outcome: Succeeded, Faulted or Canceled, written once by the completer before <see cref="phase"/> becomes Completed. Meaningful only while the phase is Completed (not reset by <see cref="Recycle"/>; the next use's completer overwrites it).</summary>
         private UniTaskStatus status;
 
         /// <summary>The exception of a Faulted or Canceled outcome (null otherwise). Written with <see cref="status"/>.</summary>
@@ -205,16 +205,17 @@ namespace LoopBridge.Internal
 
         private void Recycle()
         {
-            // First: the next generation, so every stale handle (and a reader re-checking the stamp) sees the reuse
-            // before any field of the old use is cleared.
+            // First the record of this use's final status, then (a release write, so the record is visible first)
+            // the next generation: from then on every stale handle sees the reuse. A stale claim could not have
+            // succeeded before either (the use is Done). `status` is left as it is: it is only read once `phase`
+            // says Completed, and the next Publish overwrites it; so a reader that saw Completed before the reset of
+            // `phase` below reads this use's status, and its re-check of the stamp tells it the use is gone.
             var generation = Generation;
             Volatile.Write(ref retired, (generation << 2) | (long)status);
-            var next = (generation + 1) << StampStateBits;
-            Interlocked.Exchange(ref stamp, next);
+            Volatile.Write(ref stamp, (generation + 1) << StampStateBits);
             Step("recycle");
             loop = null;
             error = null;
-            status = UniTaskStatus.Pending;
             cancellationToken = default;
             tokenRegistration = default;
             continuation = null;
