@@ -54,10 +54,12 @@ namespace LoopBridge.Internal
         private long pad8, pad9, pad10, pad11, pad12, pad13, pad14, pad15;
 #pragma warning restore CS0169, IDE0051
 
-        // Each store is a release (Volatile.Write): the odd sequence is visible before the data, the data before the even one.
-        private void BeginWrite() => Volatile.Write(ref sequence, sequence + 1);
+        // Each store is a release (Volatile.Write): the odd sequence is visible before the data, the data before the even
+        // one. Written as "make it odd" / "next even" rather than "+1", so that even two writers (a main thread
+        // rebound while the old one still completes an item: misuse) can never leave it odd and make readers spin.
+        private void BeginWrite() => Volatile.Write(ref sequence, sequence | 1);
 
-        private void EndWrite() => Volatile.Write(ref sequence, sequence + 1);
+        private void EndWrite() => Volatile.Write(ref sequence, (sequence | 1) + 1);
 
         /// <summary>One queue entry taken by a tick, counted before it runs. Main thread only.</summary>
         internal void CountItemRun()

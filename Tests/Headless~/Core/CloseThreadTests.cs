@@ -267,7 +267,7 @@ namespace LoopBridge.Tests.Headless
                                 Interlocked.Increment(ref offThread);
                             }
 
-                            Thread.SpinWait(20);
+                            Thread.SpinWait(1);
                             Interlocked.Decrement(ref inside);
                         });
                     }
@@ -281,7 +281,7 @@ namespace LoopBridge.Tests.Headless
                         // not the main thread, or ticking elsewhere: the documented answer
                     }
 
-                    if (++n == 50_000)
+                    if (++n == 200_000)
                     {
                         Volatile.Write(ref stop, 1);
                     }
