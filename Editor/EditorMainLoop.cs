@@ -101,8 +101,8 @@ namespace LoopBridge
         static void OnEditorUpdate()
         {
             var loop = s_Loop;
-            if (loop == null || !loop.IsOpen)
-                return;
+            if (loop == null || loop.State == LoopState.Closed)
+                return; // a close started on another thread is finished by this tick
             using (s_TickMarker.Auto())
             {
                 loop.Tick();

@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Threading;
 
@@ -28,6 +29,13 @@ namespace LoopBridge
         public LoopClosedException(CloseReason reason)
             : this(reason, CancellationToken.None)
         {
+        }
+
+        /// <summary>Started work that ended with <paramref name="cause"/> (its token, cancelled by the close) is failed with this.</summary>
+        internal LoopClosedException(CloseReason reason, CancellationToken closingToken, Exception cause)
+            : base(MessageFor(reason), cause, closingToken)
+        {
+            Reason = reason;
         }
 
         /// <summary>Why the loop closed.</summary>

@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Runtime.CompilerServices;
 using LoopBridge.Internal;
@@ -62,7 +63,7 @@ namespace LoopBridge
                     throw new ArgumentNullException(nameof(continuation));
                 }
 
-                loop.EnqueueEntry(SwitchEntry.Rent(continuation));
+                loop.EnqueueEntry(SwitchEntry.Rent(continuation, loop.IsMainThread));
             }
         }
     }

@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Threading;
 using System.Threading.Tasks;
@@ -269,15 +270,15 @@ namespace LoopBridge
 
         /// <summary>
         /// Enqueues an entry, settling the race with <see cref="Close"/>: if the loop was closed meanwhile, this thread
-        /// drains the queue itself, so an entry is always either run by a tick or aborted by a drain, never stranded.
+        /// drains the queue itself, so an entry is always either run by a tick or handled by a close, never stranded.
         /// </summary>
         internal void EnqueueEntry(QueueEntry entry)
         {
             queue.Enqueue(entry);
 
-            // Enqueue is a full fence (interlocked), and Close writes the state with one too: either we see the close
-            // here, or the closer's final drain (which runs after its state write) sees our entry. Both may happen;
-            // ConcurrentQueue hands each entry to one of them only.
+            // Enqueue is a full fence (interlocked), and the close writes the state with one too: either we see the
+            // close here, or the closer's final drain (which runs after its state write) sees our entry. Both may
+            // happen; ConcurrentQueue hands each entry to one of them only.
             var word = Volatile.Read(ref stateWord);
             if (word == 0)
             {
@@ -286,11 +287,12 @@ namespace LoopBridge
 
             if ((LoopState)(word & StateMask) == LoopState.Closed)
             {
-                DrainQueue();
+                DrainClosed();
             }
             else
             {
-                closeSignal?.Set();
+                // Closing: the close's finish (grace period, or final drain) takes it; wake it.
+                Volatile.Read(ref closeInfo)?.Signal.Set();
             }
         }
 
@@ -318,14 +320,6 @@ namespace LoopBridge
         internal void PostContinuation(SendOrPostCallback callback, object? state)
         {
             EnqueueEntry(ContinuationEntry.ForPost(callback, state));
-        }
-
-        internal void OnContinuationDropped(SendOrPostCallback callback)
-        {
-            Interlocked.Increment(ref counters.DroppedContinuations);
-            ReportUnhandled(new InvalidOperationException(
-                $"{name} is closed, so an async continuation ({callback.Method.DeclaringType?.Name}.{callback.Method.Name}) posted to its main thread " +
-                "could not run there and was dropped. Close the loop on its main thread to give started async work its grace period."));
         }
     }
 }

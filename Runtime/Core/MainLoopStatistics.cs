@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 
 namespace LoopBridge
@@ -7,6 +8,16 @@ namespace LoopBridge
     /// is counted exactly once in one of <see cref="Succeeded"/>, <see cref="Faulted"/>, <see cref="Canceled"/> or
     /// <see cref="FailedByClose"/>.
     /// </summary>
+    /// <remarks>
+    /// <para><b>What is read together.</b> Everything the main thread counts (<see cref="Ticks"/>,
+    /// <see cref="ItemsRun"/>, the outcomes of handles completed on the main thread, <see cref="LastTick"/>,
+    /// <see cref="LongestTick"/>) comes from one instant between two of its steps, even when read from a worker in
+    /// the middle of a tick. Outcomes of handles completed on other threads are added as read just before it. So the
+    /// figures add up: <see cref="ItemsRun"/> counts an entry before it runs, and a handle completed by running work
+    /// is never counted before its entry (for sync work, <see cref="Succeeded"/> + <see cref="Faulted"/> never exceeds
+    /// <see cref="ItemsRun"/>). Every counter only grows.</para>
+    /// <para><see cref="QueueDepth"/> and <see cref="RunningAsync"/> are a moment's values, read separately.</para>
+    /// </remarks>
     public readonly struct MainLoopStatistics
     {
         internal MainLoopStatistics(long ticks, long itemsRun, long succeeded, long faulted, long canceled, long failedByClose,
@@ -28,7 +39,7 @@ namespace LoopBridge
         /// <summary>Ticks run so far.</summary>
         public long Ticks { get; }
 
-        /// <summary>Queue entries processed by ticks (work items, continuations, callbacks).</summary>
+        /// <summary>Queue entries taken by ticks (work items, continuations, callbacks), counted as each one starts.</summary>
         public long ItemsRun { get; }
 
         /// <summary>Handles completed with a result.</summary>
@@ -43,7 +54,12 @@ namespace LoopBridge
         /// <summary>Handles failed with <see cref="LoopClosedException"/> because the loop closed (or was closed when they were submitted).</summary>
         public long FailedByClose { get; }
 
-        /// <summary>Continuations posted to the loop's <c>SynchronizationContext</c> after it closed off the main thread, which could not run.</summary>
+        /// <summary>
+        /// Code that had to run on the main thread and never will because the loop closed: continuations of async work
+        /// that arrived after the grace period, or that a close finished by another thread could not run; completion
+        /// callbacks that a close finished by another thread could not deliver. Each one was also reported through
+        /// <see cref="MainLoop.UnhandledException"/>.
+        /// </summary>
         public long DroppedContinuations { get; }
 
         /// <summary>Entries queued when the snapshot was taken.</summary>

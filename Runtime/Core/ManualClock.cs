@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Threading;
 
@@ -5,7 +6,8 @@ namespace LoopBridge
 {
     /// <summary>
     /// A <see cref="LoopClock"/> that only moves when told to: tests advance it by hand (for example from inside a work
-    /// item) so that frame-budget behaviour does not depend on how fast the machine is.
+    /// item, or from a <see cref="MainLoop.Closing"/> callback) so that frame budgets and close grace periods do not
+    /// depend on how fast the machine is.
     /// </summary>
     /// <remarks>Thread-safe: <see cref="Advance"/> and <see cref="NowTicks"/> may be called from any thread.</remarks>
     public sealed class ManualClock : LoopClock
@@ -15,9 +17,9 @@ namespace LoopBridge
         /// <inheritdoc />
         public override long NowTicks => Interlocked.Read(ref now);
 
-        /// <summary>Moves the clock forward.</summary>
+        /// <summary>Moves the clock forward. Any thread.</summary>
         /// <param name="by">How far; must not be negative.</param>
-        /// <exception cref="ArgumentOutOfRangeException"><paramref name="by"/> is negative.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="by"/> is negative, or would move the clock past <see cref="long.MaxValue"/> ticks.</exception>
         public void Advance(TimeSpan by)
         {
             if (by < TimeSpan.Zero)
@@ -25,7 +27,19 @@ namespace LoopBridge
                 throw new ArgumentOutOfRangeException(nameof(by), by, "A clock cannot move backwards.");
             }
 
-            Interlocked.Add(ref now, by.Ticks);
+            while (true)
+            {
+                var current = Interlocked.Read(ref now);
+                if (current > long.MaxValue - by.Ticks)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(by), by, $"The clock would pass its end ({long.MaxValue} ticks); it stands at {current}.");
+                }
+
+                if (Interlocked.CompareExchange(ref now, current + by.Ticks, current) == current)
+                {
+                    return;
+                }
+            }
         }
     }
 }

@@ -155,8 +155,8 @@ namespace LoopBridge
         static void OnPlayerLoopUpdate()
         {
             var loop = s_Loop;
-            if (loop == null || !loop.IsOpen)
-                return; // inert once closed (see the remarks on closes from other threads)
+            if (loop == null || loop.State == LoopState.Closed)
+                return; // inert once closed; a close started on another thread is finished by this tick
             using (s_TickMarker.Auto())
             {
                 s_Ticking = true;

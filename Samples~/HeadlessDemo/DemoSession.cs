@@ -93,10 +93,10 @@ namespace LoopBridge.Samples.HeadlessDemo
             output.WriteLine(closedEarly
                 ? string.Format(CultureInfo.InvariantCulture,
                     "the loop was closed early ({0}: Ctrl+C) after {1} frames in {2:0.00} s",
-                    runner.Loop.CloseReason, runner.FrameCount, clock.Elapsed.TotalSeconds)
+                    runner.Loop.ClosedBecause, runner.FrameCount, clock.Elapsed.TotalSeconds)
                 : string.Format(CultureInfo.InvariantCulture,
                     "closed the loop ({0}) after {1} frames in {2:0.00} s with work in flight: {3} queued, {4} async walks mid-way, worker {5}",
-                    runner.Loop.CloseReason?.ToString() ?? "not closed", runner.FrameCount, clock.Elapsed.TotalSeconds, queued, walking,
+                    runner.Loop.ClosedBecause?.ToString() ?? "not closed", runner.FrameCount, clock.Elapsed.TotalSeconds, queued, walking,
                     workerBlocked ? "blocked in GetResult" : "between reads"));
 
             // The producers keep submitting until told to stop: those late submissions fail at once, never queued.

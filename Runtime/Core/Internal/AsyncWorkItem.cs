@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Threading;
 
@@ -85,7 +86,7 @@ namespace LoopBridge.Internal
         {
             if (startError != null)
             {
-                TrySetException(Running, startError);
+                TrySetException(Running, ClosedCause(startError));
             }
             else
             {
@@ -96,7 +97,7 @@ namespace LoopBridge.Internal
                 catch (Exception ex)
                 {
                     // Loses to close if the grace period already failed the handle (exactly once).
-                    TrySetException(Running, ex);
+                    TrySetException(Running, ClosedCause(ex));
                 }
             }
 
@@ -114,6 +115,16 @@ namespace LoopBridge.Internal
             loop.RemoveRunning(this);
             ReleaseWorkSide();
         }
+
+        /// <summary>
+        /// Work that stopped with a cancellation while the loop closes, and that nobody else cancelled (not
+        /// <c>Cancel()</c>, not the caller's token), stopped because of the close: it fails with
+        /// <see cref="LoopClosedException"/> (the original exception inside) and counts as failed by close.
+        /// </summary>
+        private Exception ClosedCause(Exception error) =>
+            error is OperationCanceledException && !(error is LoopClosedException) && !Loop.IsOpen && !CancelRequested && !CallerTokenCanceled
+                ? Loop.CreateClosedException(error)
+                : error;
 
         /// <inheritdoc />
         protected override bool CancelRunning()

@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Diagnostics;
 using System.Text;
@@ -121,6 +122,21 @@ namespace LoopBridge.Testing
             if (loop == null)
             {
                 throw new ArgumentNullException(nameof(loop));
+            }
+
+            if (!loop.IsTrackingHandles)
+            {
+                // Without tracking the loop knows counts only.
+                var queued = loop.QueueDepth;
+                var running = loop.Statistics.RunningAsync;
+                if (queued + running > 0)
+                {
+                    throw new LoopAssertionException(
+                        $"Pending on {loop}: {queued} queued entr{(queued == 1 ? "y" : "ies")} and {running} running async work item(s). " +
+                        "Create the loop with MainLoopOptions.TrackHandles = true to list each pending handle with its call site.");
+                }
+
+                return;
             }
 
             var pending = loop.GetPendingHandles();

@@ -83,8 +83,8 @@ namespace LoopBridge.Tests.Glue
 
             EditorEngine.RaiseEditorQuitting();
 
-            Assert.That(play.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
-            Assert.That(EditorMainLoop.Current.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(play.ClosedBecause, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(EditorMainLoop.Current.ClosedBecause, Is.EqualTo(CloseReason.EngineShutdown));
             Assert.That(EditorEngine.UpdateHandlerCount, Is.EqualTo(0));
         }
 

@@ -20,7 +20,7 @@ namespace LoopBridge.Tests.Glue
             Engine.RaiseQuitting();
 
             Assert.That(loop.State, Is.EqualTo(LoopState.Closed));
-            Assert.That(loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(loop.ClosedBecause, Is.EqualTo(CloseReason.EngineShutdown));
             var failed = Assert.Throws<LoopClosedException>(() => pending.GetResult(TimeSpan.Zero));
             Assert.That(failed.Reason, Is.EqualTo(CloseReason.EngineShutdown));
             Assert.Throws<LoopClosedException>(() => pendingAction.GetResult(TimeSpan.Zero));
@@ -42,8 +42,8 @@ namespace LoopBridge.Tests.Glue
             Assert.That(worker.Join(), "the blocked worker woke up");
             Assert.That(worker.Exception, Is.InstanceOf<LoopClosedException>());
             Assert.That(((LoopClosedException)worker.Exception).Reason, Is.EqualTo(CloseReason.DomainReload));
-            Assert.That(UnityMainLoop.Main.CloseReason, Is.EqualTo(CloseReason.DomainReload));
-            Assert.That(EditorMainLoop.Current.CloseReason, Is.EqualTo(CloseReason.DomainReload));
+            Assert.That(UnityMainLoop.Main.ClosedBecause, Is.EqualTo(CloseReason.DomainReload));
+            Assert.That(EditorMainLoop.Current.ClosedBecause, Is.EqualTo(CloseReason.DomainReload));
         }
 
         [Test]
@@ -71,7 +71,7 @@ namespace LoopBridge.Tests.Glue
 
             ExitPlayMode();
 
-            Assert.That(play.CloseReason, Is.EqualTo(CloseReason.ExitingPlayMode), "ExitingPlayMode comes before Application.quitting, first reason wins");
+            Assert.That(play.ClosedBecause, Is.EqualTo(CloseReason.ExitingPlayMode), "ExitingPlayMode comes before Application.quitting, first reason wins");
             Assert.Throws<LoopClosedException>(() => pending.GetResult(TimeSpan.Zero));
             Assert.That(LoopBridgeSystems(), Is.EqualTo(0));
             Assert.That(editor.IsOpen);
@@ -97,7 +97,7 @@ namespace LoopBridge.Tests.Glue
                 Assert.That(work.GetResult(TimeSpan.Zero), Is.EqualTo(session));
 
                 ExitPlayMode();
-                Assert.That(loop.CloseReason, Is.EqualTo(CloseReason.ExitingPlayMode));
+                Assert.That(loop.ClosedBecause, Is.EqualTo(CloseReason.ExitingPlayMode));
                 previous = loop;
             }
         }
@@ -109,7 +109,7 @@ namespace LoopBridge.Tests.Glue
 
             EnterPlayMode(reloadDomain: true);
 
-            Assert.That(oldEditor.CloseReason, Is.EqualTo(CloseReason.DomainReload));
+            Assert.That(oldEditor.ClosedBecause, Is.EqualTo(CloseReason.DomainReload));
             Assert.That(EditorMainLoop.Current, Is.Not.SameAs(oldEditor));
             Assert.That(EditorMainLoop.Current.IsOpen);
             Assert.That(UnityMainLoop.Main.IsOpen);

@@ -162,7 +162,7 @@ namespace LoopBridge.Tests.Glue
 
             UnityMainLoop.Main.Dispose();
 
-            Assert.That(UnityMainLoop.Main.CloseReason, Is.EqualTo(CloseReason.Disposed));
+            Assert.That(UnityMainLoop.Main.ClosedBecause, Is.EqualTo(CloseReason.Disposed));
             Assert.That(LoopBridgeSystems(), Is.EqualTo(0));
             Assert.That(Engine.QuittingHandlerCount, Is.EqualTo(0));
         }
@@ -177,7 +177,7 @@ namespace LoopBridge.Tests.Glue
 
             Engine.SimulateFrame();
 
-            Assert.That(loop.CloseReason, Is.EqualTo(CloseReason.Disposed));
+            Assert.That(loop.ClosedBecause, Is.EqualTo(CloseReason.Disposed));
             Assert.That(Engine.SetPlayerLoopCalls, Is.EqualTo(setCalls), "the executing player loop is never edited from inside its own tick");
             Engine.SimulateFrame(); // the inert system ticks nothing and throws nothing
             Assert.That(Engine.LoggedExceptions, Is.Empty);
@@ -196,7 +196,7 @@ namespace LoopBridge.Tests.Glue
             var closer = new System.Threading.Thread(() => loop.Dispose());
             closer.Start();
             Assert.That(closer.Join(BlockedWorker.WakeWithin));
-            Assert.That(loop.CloseReason, Is.EqualTo(CloseReason.Disposed));
+            Assert.That(loop.ClosedBecause, Is.EqualTo(CloseReason.Disposed));
             Engine.SimulateFrame();
             Assert.That(Engine.LoggedExceptions, Is.Empty, "no PlayerLoop call was made off the main thread");
 

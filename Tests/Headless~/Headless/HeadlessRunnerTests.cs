@@ -79,7 +79,7 @@ namespace LoopBridge.Tests.Headless
             Assert.That(runner.FrameCount, Is.EqualTo(3_000));
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "3000 frames would take 50 s at 60 Hz");
             Assert.That(runner.TargetFrameRate, Is.Null);
-            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown), "reaching MaxFrames closes the loop");
+            Assert.That(runner.Loop.ClosedBecause, Is.EqualTo(CloseReason.EngineShutdown), "reaching MaxFrames closes the loop");
         }
 
         [Test]
@@ -188,7 +188,7 @@ namespace LoopBridge.Tests.Headless
             processExit(AppDomain.CurrentDomain, EventArgs.Empty); // returns once the main thread has closed the loop
 
             Assert.That(runner.IsFinished, Is.True, "the process-exit handler returned before the loop was closed");
-            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(runner.Loop.ClosedBecause, Is.EqualTo(CloseReason.EngineShutdown));
             Assert.That(pending.IsCompleted, Is.True, "every handle is completed when the handler returns");
             Assert.That(runner.RegisteredProcessExitHandler, Is.Null, "the process-exit handler is removed once stopped");
             Assert.That(runner.RegisteredCancelKeyPressHandler, Is.Null, "the Ctrl+C handler is removed once stopped");
@@ -211,7 +211,7 @@ namespace LoopBridge.Tests.Headless
             Assert.That(handle.IsCompleted, Is.True);
             Assert.That(runner.FrameCount, Is.EqualTo(5));
             Assert.That(runner.IsFinished, Is.True);
-            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(runner.Loop.ClosedBecause, Is.EqualTo(CloseReason.EngineShutdown));
         }
 
         [Test]
@@ -230,7 +230,7 @@ namespace LoopBridge.Tests.Headless
 
             Assert.That(thrown.Message, Is.EqualTo("host bug"));
             Assert.That(runner.Completion.IsFaulted, Is.True);
-            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(runner.Loop.ClosedBecause, Is.EqualTo(CloseReason.EngineShutdown));
             Assert.That(runner.FrameCount, Is.EqualTo(3));
         }
 
@@ -246,7 +246,7 @@ namespace LoopBridge.Tests.Headless
             runner.Loop.Dispose();
 
             Assert.That(runner.Join(Generous), Is.True, "the runner kept running a closed loop");
-            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.Disposed), "the first close reason wins");
+            Assert.That(runner.Loop.ClosedBecause, Is.EqualTo(CloseReason.Disposed), "the first close reason wins");
         }
 
         [Test]
@@ -260,7 +260,7 @@ namespace LoopBridge.Tests.Headless
             Assert.That(runner.IsFinished, Is.True);
             Assert.That(runner.Completion.IsCompleted, Is.True);
             Assert.That(runner.Join(TimeSpan.Zero), Is.True);
-            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(runner.Loop.ClosedBecause, Is.EqualTo(CloseReason.EngineShutdown));
             Assert.Throws<LoopClosedException>(() => queued.GetResult(Generous));
             Assert.Throws<InvalidOperationException>(runner.Start);
             Assert.Throws<InvalidOperationException>(runner.Run);

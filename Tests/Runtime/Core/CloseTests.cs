@@ -63,7 +63,7 @@ namespace LoopBridge.Tests
             Loop.Close(CloseReason.DomainReload);
             Loop.Close(CloseReason.EngineShutdown);
             Loop.Dispose();
-            Assert.That(Loop.CloseReason, Is.EqualTo(CloseReason.DomainReload));
+            Assert.That(Loop.ClosedBecause, Is.EqualTo(CloseReason.DomainReload));
             Assert.That(closed, Is.EqualTo(new[] { CloseReason.DomainReload }));
             Assert.That(Loop.WhenClosed.Status, Is.EqualTo(UniTaskStatus.Succeeded));
             Assert.That(Loop.Closing.IsCancellationRequested, Is.True);
@@ -84,23 +84,25 @@ namespace LoopBridge.Tests
         }
 
         [Test]
-        public void Close_FromWorkerDuringTick_NothingStartsAfterIt()
+        public void Close_FromWorkerDuringTick_NothingStartsAfterIt_TheTickFinishesTheClose()
         {
             var inItem = new ManualResetEventSlim();
-            var closedByWorker = new ManualResetEventSlim();
+            var closingStarted = new ManualResetEventSlim();
+            Loop.Closing.Register(() => closingStarted.Set());
             var laterRan = false;
             var first = Loop.Run(() =>
             {
                 inItem.Set();
-                Assert.That(closedByWorker.Wait(10000), Is.True);
+                Assert.That(closingStarted.Wait(10000), Is.True);
                 return 1;
             });
             var later = Loop.Run(() => laterRan = true);
+            var closedOn = -1;
+            Loop.Closed += (_, _) => closedOn = Thread.CurrentThread.ManagedThreadId;
             var worker = new Thread(() =>
             {
                 inItem.Wait();
-                Loop.Close(CloseReason.EngineShutdown);
-                closedByWorker.Set();
+                Loop.Close(CloseReason.EngineShutdown); // waits for the main thread's tick to finish the close
             }) { IsBackground = true };
             worker.Start();
             Loop.Tick();
@@ -108,6 +110,8 @@ namespace LoopBridge.Tests
             Assert.That(first.GetResult(TimeSpan.Zero), Is.EqualTo(1));
             Assert.That(laterRan, Is.False);
             Assert.Throws<LoopClosedException>(() => later.GetResult(TimeSpan.Zero));
+            Assert.That(Loop.State, Is.EqualTo(LoopState.Closed));
+            Assert.That(closedOn, Is.EqualTo(Thread.CurrentThread.ManagedThreadId), "the tick (main thread) finished the close");
         }
 
         [Test]
@@ -140,6 +144,9 @@ namespace LoopBridge.Tests
             var release = new TaskCompletionSource<bool>();
             var h = Loop.RunAsync(async ct => { await release.Task; });
             Loop.Tick();
+
+            // The grace period is measured with the loop's (manual) clock: it ends when the clock passes it.
+            Loop.Closing.Register(() => Clock.Advance(MainLoopOptions.DefaultCloseGracePeriod));
             Loop.Close(CloseReason.ExitingPlayMode);
             Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled));
             var ex = Assert.Throws<LoopClosedException>(() => h.GetResult(TimeSpan.Zero));
@@ -199,18 +206,27 @@ namespace LoopBridge.Tests
         }
 
         [Test]
-        public void Close_FromWorkerThread_CallbacksRunInlineOnClosingThread_AwaitsResume()
+        public void Close_FromWorkerWhileNobodyTicks_WorkerFinishesAfterGrace_CallbackRunsOnClosingThread()
         {
             var callbackThread = -1;
             var h = Loop.Run(() => 1);
             h.OnCompleted(_ => callbackThread = Thread.CurrentThread.ManagedThreadId);
+            var closingStarted = new ManualResetEventSlim();
+            Loop.Closing.Register(() => closingStarted.Set());
             var closer = -1;
-            OnWorker(() =>
+            var worker = new Thread(() =>
             {
                 closer = Thread.CurrentThread.ManagedThreadId;
                 Loop.Close(CloseReason.Disposed);
-            });
-            Assert.That(callbackThread, Is.EqualTo(closer));
+            }) { IsBackground = true };
+            worker.Start();
+            Assert.That(closingStarted.Wait(10000), Is.True);
+            Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled), "queued work fails at once, on the closing thread");
+
+            // The main thread does not tick: once the grace period has passed (by the loop's clock), the worker finishes.
+            Clock.Advance(MainLoopOptions.DefaultCloseGracePeriod);
+            Assert.That(worker.Join(10000), Is.True);
+            Assert.That(callbackThread, Is.EqualTo(closer), "a completion callback still delivers its outcome");
             Assert.That(Loop.State, Is.EqualTo(LoopState.Closed));
         }
 
