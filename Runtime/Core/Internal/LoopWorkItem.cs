@@ -695,6 +695,7 @@ namespace LoopBridge.Internal
             }
 
             Interlocked.Increment(ref waiters);
+            owner.OnWaiterBlocking();
             try
             {
                 lock (this)
@@ -725,6 +726,7 @@ namespace LoopBridge.Internal
             }
             finally
             {
+                owner.OnWaiterWoke();
                 Interlocked.Decrement(ref waiters);
             }
         }
