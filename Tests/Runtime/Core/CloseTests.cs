@@ -113,8 +113,9 @@ namespace LoopBridge.Tests
         [Test]
         public void Close_OnMainThread_GracePeriodRunsAContinuationThatArrivesDuringTheClose_FinallyOnMainThread()
         {
-            // A long grace period, so that only the work ending can end it; the clock never has to move.
-            UseLoop(new MainLoopOptions { Clock = Clock, CloseGracePeriod = TimeSpan.FromMinutes(10) });
+            // A grace period far longer than the work needs, so that only the work ending can end it in this test; it
+            // runs on the system clock, so that even a broken close ends (and fails the test) instead of hanging.
+            UseLoop(new MainLoopOptions { CloseGracePeriod = TimeSpan.FromSeconds(30) });
             var mainThread = Thread.CurrentThread;
             var late = new TaskCompletionSource<bool>();
             var finallyOn = -1;
@@ -337,7 +338,7 @@ namespace LoopBridge.Tests
         {
             // expects core-close semantics: a close started on another thread while the main thread still ticks is
             // finished by the main thread's next tick (bounded by the grace period), so finally runs on the main thread.
-            UseLoop(new MainLoopOptions { CloseGracePeriod = TimeSpan.FromMinutes(10) });
+            UseLoop(new MainLoopOptions { CloseGracePeriod = TimeSpan.FromSeconds(30) });
             var mainId = Thread.CurrentThread.ManagedThreadId;
             var finallyOn = -1;
             var h = Loop.RunAsync(async ct =>
