@@ -17,11 +17,11 @@ namespace LoopBridge.Tests.Headless
     public sealed class CloseRaceTests
     {
         private const int Producers = 8;
-        private const int Seeds = 200;
+        private const int Seeds = 60;
         private const int MaxPerProducer = 20_000;
 
         [Test]
-        public void EightProducers_CloseAtRandomMoment_200Seeds_EveryHandleExactlyOnce()
+        public void EightProducers_CloseAtRandomMoment_60Seeds_EveryHandleExactlyOnce()
         {
             for (var seed = 1; seed <= Seeds; seed++)
             {

@@ -17,7 +17,7 @@ namespace LoopBridge.Tests.Headless
     {
         private static readonly Func<int, int> Identity = v => v;
         /// <summary>Iterations per race: a count, not a duration, so a slow machine runs the same races, only slower.</summary>
-        private const int Iterations = 2000;
+        private const int Iterations = 1000;
 
         [Test]
         public void TokenCancelledOnWorker_WhileSourceIsConsumedAndReused_NeverDisturbsTheNextSubmission()

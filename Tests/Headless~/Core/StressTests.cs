@@ -17,7 +17,7 @@ namespace LoopBridge.Tests.Headless
     public sealed class StressTests
     {
         private const int Producers = 4;
-        private const int PerKind = 250_000;
+        private const int PerKind = 50_000;
         private const int Kinds = 5; // Run(Action), Run(Func), Run(state, Func), RunAsync, Post
 
         [Test]
