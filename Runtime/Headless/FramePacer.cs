@@ -6,7 +6,7 @@ namespace LoopBridge.Headless
 {
     /// <summary>
     /// Waits for the start of each frame on a fixed grid of <see cref="Stopwatch"/> timestamps: sleeps for most of
-    /// the wait and yields only through the last <see cref="SpinWindow"/>, so a paced main thread does not keep a
+    /// the wait and yields only through the last millisecond, so a paced main thread does not keep a
     /// core busy.
     /// </summary>
     /// <remarks>
@@ -17,52 +17,73 @@ namespace LoopBridge.Headless
     /// </remarks>
     internal sealed class FramePacer
     {
-        /// <summary>The final part of a wait that is spent yielding instead of sleeping.</summary>
-        internal static readonly long SpinWindow = Stopwatch.Frequency / 1000;
-
         readonly long period;
+        readonly long spinWindow;
+        readonly Func<long> now;
+        readonly Func<ManualResetEventSlim, int, bool> sleep;
+        readonly Action yield;
+        readonly long frequency;
         long next;
 
-        /// <summary>Creates a pacer for <paramref name="framesPerSecond"/> whose first frame is due now.</summary>
+        /// <summary>Creates a pacer for <paramref name="framesPerSecond"/> on the <see cref="Stopwatch"/>, whose first frame is due now.</summary>
         internal FramePacer(double framesPerSecond)
+            : this(framesPerSecond, Stopwatch.GetTimestamp, Stopwatch.Frequency, (wake, ms) => wake.Wait(ms), () => Thread.Yield())
         {
-            period = Math.Max(1L, (long)Math.Round(Stopwatch.Frequency / framesPerSecond));
-            next = Stopwatch.GetTimestamp();
         }
+
+        /// <summary>
+        /// Creates a pacer on an injected time source (tests): <paramref name="now"/> reads the time in units of
+        /// <paramref name="frequency"/> per second; <paramref name="sleep"/> waits up to the given milliseconds on the
+        /// wake event and returns whether it was set; <paramref name="yield"/> gives up the thread briefly.
+        /// </summary>
+        internal FramePacer(double framesPerSecond, Func<long> now, long frequency, Func<ManualResetEventSlim, int, bool> sleep, Action yield)
+        {
+            this.now = now;
+            this.frequency = frequency;
+            this.sleep = sleep;
+            this.yield = yield;
+            spinWindow = frequency / 1000;
+            period = Math.Max(1L, (long)Math.Round(frequency / framesPerSecond));
+            next = now();
+        }
+
+        /// <summary>The time between two frames, in the time source's units.</summary>
+        internal long Period => period;
 
         /// <summary>
         /// Blocks until the next frame is due or <paramref name="wake"/> is set, then schedules the frame after it.
         /// Returns <see langword="false"/> when woken by <paramref name="wake"/> before the frame was due.
+        /// Sleeps for most of the wait and yields only through the last millisecond.
         /// </summary>
         internal bool WaitForNextFrame(ManualResetEventSlim wake)
         {
             long target = next;
-            long remaining = target - Stopwatch.GetTimestamp();
+            long remaining = target - now();
             // No adaptive margin for sleeps that overshoot: on a loaded machine the overshoot is preemption, not timer
             // granularity, and widening the spin to absorb it burnt a third of a core for no better pacing (measured).
-            long sleepTicks = remaining - SpinWindow;
-            if (sleepTicks >= Stopwatch.Frequency / 1000 && wake.Wait((int)(sleepTicks * 1000 / Stopwatch.Frequency)))
+            long sleepTicks = remaining - spinWindow;
+            if (sleepTicks >= frequency / 1000 && sleep(wake, (int)(sleepTicks * 1000 / frequency)))
             {
                 return false;
             }
 
-            while (Stopwatch.GetTimestamp() < target)
+            while (now() < target)
             {
                 if (wake.IsSet)
                 {
                     return false;
                 }
 
-                Thread.Yield();
+                yield();
             }
 
             // Fixed grid: frame n is due at start + n * period, so small delays do not drift the rate. A frame that
             // starts more than a whole period late resets the grid instead of running catch-up frames back to back.
-            long now = Stopwatch.GetTimestamp();
+            long started = now();
             next = target + period;
-            if (now - next > 0)
+            if (started - next > 0)
             {
-                next = now + period;
+                next = started + period;
             }
 
             return true;

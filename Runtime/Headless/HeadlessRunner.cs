@@ -55,7 +55,11 @@ namespace LoopBridge.Headless
         /// <remarks>Set by <see cref="Stop"/> and never reset: it cuts short the frame's sleep and ends the frames.</remarks>
         readonly ManualResetEventSlim stopRequested = new ManualResetEventSlim(false);
 
-        /// <remarks>Set once the loop is closed: what <see cref="Join"/> and the process-exit handler wait on.</remarks>
+        /// <remarks>
+        /// Set once the loop is closed and <see cref="completion"/> is complete: what <see cref="Join"/>,
+        /// <see cref="IsFinished"/> and the process-exit handler read. Set last, so whoever sees it set also sees
+        /// the closed loop and the completed <see cref="Completion"/> (see <see cref="Finish"/>).
+        /// </remarks>
         readonly ManualResetEventSlim finished = new ManualResetEventSlim(false);
 
         readonly TaskCompletionSource<bool> completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -292,6 +296,7 @@ namespace LoopBridge.Headless
                 {
                     // Closed here, on the main thread, so that async work already started gets the loop's grace period.
                     Loop.Close(CloseReason.EngineShutdown);
+                    WaitUntilClosed();
                 }
                 catch (Exception exception)
                 {
@@ -345,9 +350,28 @@ namespace LoopBridge.Headless
             }
         }
 
+        /// <summary>
+        /// Until every handle of the loop has completed (<see cref="MainLoop.WhenClosed"/>). A close that another
+        /// thread started (<c>runner.Loop.Dispose()</c>) may still be finishing on that thread, or may be waiting for
+        /// the main thread's next tick to run its grace period here; ticking a closing loop starts no new work.
+        /// </summary>
+        void WaitUntilClosed()
+        {
+            var spinner = new SpinWait();
+            while (Loop.WhenClosed.Status == Cysharp.Threading.Tasks.UniTaskStatus.Pending)
+            {
+                Loop.Tick();
+                spinner.SpinOnce();
+            }
+        }
+
+        /// <summary>Reports the runner finished: <see cref="Completion"/> first, then the <see cref="finished"/> event.</summary>
+        /// <remarks>
+        /// The order is the contract: <see cref="Join"/> returning <see langword="true"/> (and <see cref="IsFinished"/>)
+        /// implies that <see cref="Completion"/> is complete, so a host that joined can read it without a race.
+        /// </remarks>
         void Finish()
         {
-            finished.Set();
             if (failure != null)
             {
                 completion.TrySetException(failure.SourceException);
@@ -356,6 +380,8 @@ namespace LoopBridge.Headless
             {
                 completion.TrySetResult(true);
             }
+
+            finished.Set();
         }
 
         void Subscribe()

@@ -76,7 +76,6 @@ namespace LoopBridge.Samples.HeadlessDemo
         {
             int[] segment = Volatile.Read(ref segments)[id >> SegmentBits]!;
             Interlocked.Increment(ref segment[id & (SegmentSize - 1)]);
-            Interlocked.Increment(ref completions);
             if (status == UniTaskStatus.Succeeded)
             {
                 Interlocked.Increment(ref ran);
@@ -93,6 +92,10 @@ namespace LoopBridge.Samples.HeadlessDemo
             {
                 Interlocked.Increment(ref faulted);
             }
+
+            // Last: Completions is the "finished" signal the session waits on (Completions == Submitted) before it
+            // prints the account, so every count above must already be visible when it moves.
+            Interlocked.Increment(ref completions);
         }
 
         /// <summary>Records the outcome of a blocking wait that threw <paramref name="exception"/>.</summary>

@@ -9,14 +9,15 @@ namespace LoopBridge.Tests.Headless
     /// <summary>
     /// Races between completing a handle on one thread and consuming and reusing its pooled source on another:
     /// a late completer or a late <c>Cancel()</c> must never touch the next, unrelated submission, and no
-    /// completion path may wait on user code. Bounded in time; they count, they do not time.
+    /// completion path may wait on user code. Bounded by iteration counts; they count, they do not time.
     /// </summary>
     [NonParallelizable]
     [Category("Stress")]
     public sealed class RecycleRaceTests
     {
         private static readonly Func<int, int> Identity = v => v;
-        private static readonly TimeSpan Duration = TimeSpan.FromSeconds(2);
+        /// <summary>Iterations per race: a count, not a duration, so a slow machine runs the same races, only slower.</summary>
+        private const int Iterations = 1000;
 
         [Test]
         public void TokenCancelledOnWorker_WhileSourceIsConsumedAndReused_NeverDisturbsTheNextSubmission()
@@ -26,8 +27,7 @@ namespace LoopBridge.Tests.Headless
             using var relay = new Relay(() => current.Cancel());
 
             long iterations = 0, premature = 0, wrong = 0;
-            var watch = Stopwatch.StartNew();
-            for (var i = 1; watch.Elapsed < Duration; i++)
+            for (var i = 1; i <= Iterations; i++)
             {
                 current = new CancellationTokenSource();
                 var h = loop.Run(i, Identity, current.Token);
@@ -85,7 +85,7 @@ namespace LoopBridge.Tests.Headless
             Assert.That(relay.Stop(), Is.Null, "cancelling the caller's token threw");
             Assert.That(premature, Is.EqualTo(0), "the next submission's await resumed before its work ran");
             Assert.That(wrong, Is.EqualTo(0), "the next submission's await did not resume with its own result");
-            Assert.That(iterations, Is.GreaterThan(100));
+            Assert.That(iterations, Is.EqualTo(Iterations));
         }
 
         [Test]
@@ -106,8 +106,7 @@ namespace LoopBridge.Tests.Headless
             });
 
             long iterations = 0, stolen = 0;
-            var watch = Stopwatch.StartNew();
-            for (var i = 1; watch.Elapsed < Duration; i++)
+            for (var i = 1; i <= Iterations; i++)
             {
                 var h = loop.Run(i, Identity);
                 current = h;
@@ -144,7 +143,7 @@ namespace LoopBridge.Tests.Headless
 
             Assert.That(relay.Stop(), Is.Null, "Cancel() threw something other than the stale-handle InvalidOperationException");
             Assert.That(stolen, Is.EqualTo(0), "a late Cancel() of a consumed handle cancelled the next submission");
-            Assert.That(iterations, Is.GreaterThan(100));
+            Assert.That(iterations, Is.EqualTo(Iterations));
         }
 
         [Test]

@@ -43,18 +43,15 @@ namespace LoopBridge.Tests.Glue
 
         public bool IsAlive => _thread.IsAlive;
 
-        /// <summary>Returns once the worker is waiting inside GetResult (fails the test after <see cref="WakeWithin"/>).</summary>
-        public void WaitUntilBlocked()
+        /// <summary>
+        /// Returns once the worker is parked inside GetResult on <paramref name="loop"/> (the loop's own count of blocked
+        /// waiters, see <see cref="Blocked"/>); fails the test after the hang guard.
+        /// </summary>
+        public void WaitUntilBlocked(MainLoop loop)
         {
             Assert.That(_aboutToBlock.Wait(WakeWithin), "worker never started");
-            var spin = new SpinWait();
-            var deadline = DateTime.UtcNow + WakeWithin;
-            while ((_thread.ThreadState & ThreadState.WaitSleepJoin) == 0)
-            {
-                Assert.That(_thread.IsAlive, "worker returned instead of blocking: " + Exception);
-                Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "worker never blocked");
-                spin.SpinOnce();
-            }
+            Blocked.WaitUntil(loop, 1);
+            Assert.That(_thread.IsAlive, "worker returned instead of blocking: " + Exception);
         }
 
         /// <summary>Waits for the worker to return; true when it did within <see cref="WakeWithin"/>.</summary>

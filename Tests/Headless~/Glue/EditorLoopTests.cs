@@ -34,16 +34,39 @@ namespace LoopBridge.Tests.Glue
             Assert.That(editorWork.GetResult(TimeSpan.Zero), Is.EqualTo(2));
             Assert.That(playWork.IsCompleted, Is.False, "EditorApplication.update never ticks the play-mode loop");
 
+            // Paused, the editor still raises EditorApplication.update but runs no player-loop frame. What our code must
+            // do there: its update handler ticks the editor loop and never the play-mode loop (so play-mode work waits).
             EditorEngine.SetPaused(true);
+            var playTicks = play.Statistics.Ticks;
             var pausedEditorWork = editor.Run(() => 3);
-            EditorEngine.EditorFrame();
-            EditorEngine.EditorFrame();
+            EditorEngine.RaiseEditorUpdate();
+            EditorEngine.RaiseEditorUpdate();
             Assert.That(pausedEditorWork.GetResult(TimeSpan.Zero), Is.EqualTo(3), "the editor loop ticks while paused");
-            Assert.That(playWork.IsCompleted, Is.False, "the play-mode loop does not tick while paused");
+            Assert.That(play.Statistics.Ticks, Is.EqualTo(playTicks), "our update handler never ticked the play-mode loop");
+            Assert.That(playWork.IsCompleted, Is.False, "play-mode work waits while paused");
 
             EditorEngine.SetPaused(false);
             EditorEngine.EditorFrame();
+            Assert.That(play.Statistics.Ticks, Is.EqualTo(playTicks + 1), "one player-loop frame, one tick");
             Assert.That(playWork.GetResult(TimeSpan.Zero), Is.EqualTo(1));
+        }
+
+        [Test]
+        public void PlayLoop_IsTickedExactlyOncePerPlayerLoopFrame_NeverByEditorUpdate()
+        {
+            EnterPlayMode();
+            var play = UnityMainLoop.Main;
+            var ticks = play.Statistics.Ticks;
+            var frames = Engine.FrameCount;
+            for (var i = 0; i < 3; i++)
+            {
+                EditorEngine.RaiseEditorUpdate();
+                Engine.SimulateFrame();
+                EditorEngine.RaiseEditorUpdate();
+            }
+
+            Assert.That(Engine.FrameCount - frames, Is.EqualTo(3));
+            Assert.That(play.Statistics.Ticks - ticks, Is.EqualTo(3), "ticks = player-loop frames, whatever else the editor raises");
         }
 
         [Test]

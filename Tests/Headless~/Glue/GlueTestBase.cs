@@ -30,7 +30,11 @@ namespace LoopBridge.Tests.Glue
             EditorEngine.Reset();
         }
 
-        protected static void EnterPlayMode(bool reloadDomain = false) => EditorEngine.EnterPlayMode(reloadDomain, Glue);
+        /// <summary>
+        /// Enters play mode the way Unity does by default: with a domain reload (Enter Play Mode Options off).
+        /// Tests of "Enter Play Mode Options with domain reload disabled" pass <c>reloadDomain: false</c> explicitly.
+        /// </summary>
+        protected static void EnterPlayMode(bool reloadDomain = true) => EditorEngine.EnterPlayMode(reloadDomain, Glue);
 
         protected static void ExitPlayMode() => EditorEngine.ExitPlayMode();
 

@@ -31,11 +31,11 @@ namespace LoopBridge.Tests.Glue
         }
 
         [Test]
-        public void BeforeAssemblyReload_WakesAWorkerBlockedOnThePlayLoop_Promptly()
+        public void BeforeAssemblyReload_WakesAWorkerBlockedOnThePlayLoop()
         {
             EnterPlayMode();
             var worker = new BlockedWorker(UnityMainLoop.Main.Run(() => 1));
-            worker.WaitUntilBlocked();
+            worker.WaitUntilBlocked(UnityMainLoop.Main);
 
             EditorEngine.RaiseBeforeAssemblyReload();
 
@@ -47,10 +47,10 @@ namespace LoopBridge.Tests.Glue
         }
 
         [Test]
-        public void BeforeAssemblyReload_WakesAWorkerBlockedOnTheEditorLoop_Promptly()
+        public void BeforeAssemblyReload_WakesAWorkerBlockedOnTheEditorLoop()
         {
             var worker = new BlockedWorker(EditorMainLoop.Current.Run(() => 1));
-            worker.WaitUntilBlocked();
+            worker.WaitUntilBlocked(EditorMainLoop.Current);
 
             EditorEngine.RaiseBeforeAssemblyReload();
 
@@ -117,13 +117,13 @@ namespace LoopBridge.Tests.Glue
         }
 
         [Test]
-        public void ExitingPlayMode_WhenUnpausedFromPause_StillCloses_AndPausedWorkWaitsMeanwhile()
+        public void ExitingPlayMode_WhilePaused_ClosesThePlayLoop_AndWakesAWorkerBlockedOnIt()
         {
             EnterPlayMode();
             var play = UnityMainLoop.Main;
             EditorEngine.SetPaused(true);
             var worker = new BlockedWorker(play.Run(() => 1));
-            worker.WaitUntilBlocked();
+            worker.WaitUntilBlocked(play);
 
             for (var i = 0; i < 5; i++)
                 EditorEngine.EditorFrame();

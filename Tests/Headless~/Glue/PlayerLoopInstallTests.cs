@@ -143,6 +143,24 @@ namespace LoopBridge.Tests.Glue
         }
 
         [Test]
+        public void Timing_AfterAnotherPackageReplacedThePlayerLoop_ReinsertsTheSystem()
+        {
+            EnterPlayMode();
+            var loop = UnityMainLoop.Main;
+            // Another package installs its own loop (the default one), dropping our system.
+            UnityEngine.LowLevel.PlayerLoop.SetPlayerLoop(UnityEngine.LowLevel.PlayerLoop.GetDefaultPlayerLoop());
+            Assert.That(LoopBridgeSystems(), Is.EqualTo(0), "precondition: the system is gone");
+
+            UnityMainLoop.Timing = typeof(UnityEngine.PlayerLoop.PreLateUpdate);
+
+            Assert.That(Engine.FindSystems(t => t == typeof(LoopBridgeTick)), Is.EqualTo(new[] { "PreLateUpdate/LoopBridgeTick" }));
+            var handle = loop.Run(() => 5);
+            Engine.SimulateFrame();
+            Assert.That(handle.GetResult(TimeSpan.Zero), Is.EqualTo(5), "frames tick the loop again");
+            Assert.That(UnityMainLoop.Main, Is.SameAs(loop), "the same loop, re-inserted");
+        }
+
+        [Test]
         public void NextPlaySession_ResetsTimingToUpdate()
         {
             EnterPlayMode();

@@ -43,20 +43,25 @@ namespace LoopBridge.Tests.Headless
         }
 
         [Test]
-        public void Demo_WithABurst_RunsItOverSeveralFramesWithinTheBudget()
+        public void Demo_WithABurst_AccountsForEveryBurstItem()
         {
+            // How many of the burst's items run before the close depends on the machine's speed; what must hold on any
+            // machine is the account: each item ran or was failed by the close, exactly once. (That a budget spreads a
+            // burst over frames is BudgetTests' claim, on a manual clock.)
             var output = new StringWriter();
 
             int exitCode = HeadlessDemoProgram.Run(new[] { "--seconds", "2", "--burst", "20000", "--budget-ms", "2", "--producers", "2" }, output, new StringWriter());
 
             string text = output.ToString();
             Assert.That(exitCode, Is.EqualTo(0), text);
-            var burst = Regex.Match(text, @"burst: 20000 items ran over (\d+) frames");
-            Assert.That(burst.Success, Is.True, text);
-            Assert.That(int.Parse(burst.Groups[1].Value), Is.GreaterThan(1), "a 2 ms budget spreads the burst over frames");
+            StringAssert.Contains("burst: queued 20000 items at once", text);
+            Assert.That(Regex.IsMatch(text, @"burst: 20000 items (ran over \d+ frames|did not all run before the close)"), Is.True, text);
             long[] row = AccountRow(text, "burst");
-            Assert.That(row[0], Is.EqualTo(20000));
-            Assert.That(row[1], Is.EqualTo(20000));
+            Assert.That(row[0], Is.EqualTo(20000), "submitted");
+            Assert.That(row[1] + row[4], Is.EqualTo(20000), "ran + failed-by-close");
+            Assert.That(row[2] + row[3], Is.Zero, "nothing faulted or cancelled");
+            Assert.That(row[5], Is.Zero, "missing");
+            Assert.That(row[6], Is.Zero, "double");
         }
 
         [Test]

@@ -8,8 +8,8 @@ using NUnit.Framework;
 namespace LoopBridge.Tests.Headless
 {
     /// <summary>
-    /// The headless runner on real threads and real time. Timing is asserted only within loose bounds, and every wait
-    /// is on a signal with a generous timeout, so a slow machine makes these slower, not flaky.
+    /// The headless runner on real threads. No timing is asserted: frames, handles and state transitions are counted,
+    /// and every wait is on a signal with a generous hang guard, so a slow machine makes these slower, not flaky.
     /// </summary>
     [TestFixture]
     [Timeout(60_000)]
@@ -18,66 +18,60 @@ namespace LoopBridge.Tests.Headless
         static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
 
         [Test]
-        public void Start_At60Hz_ForOneSecond_RunsAbout60Frames()
+        public void Start_Paced_RunsItsFramesOnItsOwnThread_AndReportsFrameTimes()
         {
-            // A paced runner must never run more than about 60 frames a second; it runs fewer only when the machine
-            // does not schedule its thread (each frame more than a period late is dropped, never caught up). On a
-            // shared, overloaded machine one second can be starved like that, so the measurement gets up to three
-            // tries; a broken pacer (too fast, or sleeping too long) fails all three.
-            var attempts = new List<string>();
-            for (int attempt = 0; attempt < 3; attempt++)
-            {
-                using var runner = new HeadlessRunner(new HeadlessRunnerOptions { FrameRate = 60 });
-                long frames = FramesInOneSecond(runner);
-                attempts.Add(frames.ToString());
-                Assert.That(frames, Is.LessThanOrEqualTo(80), "a paced runner ran too many frames in one second");
-                if (frames >= 40)
-                {
-                    Assert.That(runner.FramesPerSecond, Is.InRange(20.0, 80.0), "FramesPerSecond, measured over the last half second");
-                    Assert.That(runner.LastFrameTime, Is.GreaterThan(TimeSpan.FromMilliseconds(5)).And.LessThan(TimeSpan.FromMilliseconds(250)));
-                    Assert.That(runner.LastFrameWorkTime, Is.LessThan(runner.LastFrameTime), "an idle frame works for a fraction of its interval");
-                    Assert.That(runner.TargetFrameRate, Is.EqualTo(60.0));
-                    return;
-                }
-            }
-
-            Assert.Fail("frames started in one second at 60 Hz, three tries: " + string.Join(", ", attempts) + " (expected 40 to 80)");
-        }
-
-        /// <summary>Starts <paramref name="runner"/>, counts the frames started in one second after warm-up, stops it.</summary>
-        static long FramesInOneSecond(HeadlessRunner runner)
-        {
-            const long FirstMeasuredFrame = 3; // frames 1 and 2 carry the JIT warm-up
-            var clock = new Stopwatch();
-            long frames = -1;
-            runner.FrameStarted += r =>
-            {
-                if (r.FrameCount == FirstMeasuredFrame)
-                {
-                    clock.Start();
-                }
-                else if (clock.Elapsed >= TimeSpan.FromSeconds(1) && frames < 0)
-                {
-                    frames = r.FrameCount - FirstMeasuredFrame;
-                    r.Stop();
-                }
-            };
+            // Structural facts only: how closely the frames follow the rate is the pacer's unit test (on a simulated
+            // clock, FramePacerTests) and a measurement for Benchmarks~, never a timed assertion here.
+            using var runner = new HeadlessRunner(new HeadlessRunnerOptions { FrameRate = 200, MaxFrames = 10 });
+            var threads = new HashSet<int>();
+            runner.FrameStarted += r => threads.Add(Environment.CurrentManagedThreadId);
             runner.Start();
-            Assert.That(runner.Join(Generous), Is.True, "the runner did not stop");
-            return frames;
+            Assert.That(runner.Join(Generous), Is.True, "hang guard");
+            Assert.That(runner.FrameCount, Is.EqualTo(10));
+            Assert.That(threads, Has.Count.EqualTo(1));
+            Assert.That(threads, Does.Not.Contain(Environment.CurrentManagedThreadId));
+            Assert.That(runner.TargetFrameRate, Is.EqualTo(200.0));
+            Assert.That(runner.LastFrameTime, Is.GreaterThan(TimeSpan.Zero), "measured between the last two frame starts");
+            Assert.That(runner.LastFrameWorkTime, Is.GreaterThanOrEqualTo(TimeSpan.Zero));
+            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
         }
 
         [Test]
-        public void Start_AsFastAsPossible_RunsFramesFarFasterThanAPacedRunner()
+        public void Finished_ImpliesCompletionIsComplete_ObservedTheMomentItSwitches()
+        {
+            // Regression: the runner set the event Join waits on before it completed Completion, so a host that joined
+            // could find Completion still running. Spinning on IsFinished (the same event) reads Completion the instant
+            // the event is set; with the old order this caught the gap within a few hundred runners.
+            for (int i = 0; i < 300; i++)
+            {
+                using var runner = new HeadlessRunner(new HeadlessRunnerOptions
+                {
+                    AsFastAsPossible = true, MaxFrames = 1, StopOnCancelKeyPress = false, StopOnProcessExit = false,
+                });
+                runner.Start();
+                var guard = Stopwatch.StartNew();
+                for (long spins = 0; !runner.IsFinished; spins++)
+                {
+                    if ((spins & 0xFFFF) == 0 && guard.Elapsed > Generous)
+                    {
+                        Assert.Fail("hang guard: runner " + i + " never finished");
+                    }
+                }
+
+                Assert.That(runner.Completion.IsCompleted, Is.True, "runner " + i + ": IsFinished was set before Completion completed");
+                Assert.That(runner.Loop.WhenClosed.Status, Is.EqualTo(Cysharp.Threading.Tasks.UniTaskStatus.Succeeded), "runner " + i + ": finished before the loop's close completed");
+            }
+        }
+
+        [Test]
+        public void Start_AsFastAsPossible_RunsExactlyMaxFrames_Unpaced()
         {
             using var runner = new HeadlessRunner(new HeadlessRunnerOptions { AsFastAsPossible = true, MaxFrames = 3_000 });
-            var clock = Stopwatch.StartNew();
-
             runner.Start();
 
-            Assert.That(runner.Join(Generous), Is.True, "3000 unpaced frames did not finish");
+            // 3,000 paced frames would take 50 s at 60 Hz: far past this hang guard, which is the only bound here.
+            Assert.That(runner.Join(TimeSpan.FromSeconds(30)), Is.True, "3000 unpaced frames did not finish (hang guard)");
             Assert.That(runner.FrameCount, Is.EqualTo(3_000));
-            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "3000 frames would take 50 s at 60 Hz");
             Assert.That(runner.TargetFrameRate, Is.Null);
             Assert.That(runner.Loop.ClosedBecause, Is.EqualTo(CloseReason.EngineShutdown), "reaching MaxFrames closes the loop");
         }
@@ -137,6 +131,7 @@ namespace LoopBridge.Tests.Headless
             });
             blockedWorker.Start();
             Assert.That(submitted.Wait(Generous), Is.True);
+            Blocked.WaitUntil(runner.Loop, 1);
 
             var stopper = new Thread(runner.Stop);
             stopper.Start();
@@ -148,11 +143,11 @@ namespace LoopBridge.Tests.Headless
             Assert.That(closedWith, Is.EqualTo(CloseReason.EngineShutdown));
             Assert.That(closedOnThreadId, Is.EqualTo(mainThreadId), "the close ran on the runner's main thread");
             Assert.That(runner.Loop.State, Is.EqualTo(LoopState.Closed));
-            Assert.That(runner.Completion.IsCompleted && !runner.Completion.IsFaulted, Is.True);
-            Assert.That(blockedWorkerSaw == null ? blockedWorkerGotResult : blockedWorkerSaw is LoopClosedException, Is.True,
-                "the blocked worker either got its result or was failed by the close: " + blockedWorkerSaw);
+            Assert.That(runner.Completion.IsCompleted && !runner.Completion.IsFaulted, Is.True, "Join returned true: Completion is complete");
+            Assert.That(blockedWorkerGotResult, Is.False, "its item was queued behind 20 others and one item ran per frame");
+            Assert.That(blockedWorkerSaw, Is.TypeOf<LoopClosedException>(), "the blocked worker was failed by the close");
 
-            int ran = blockedWorkerGotResult ? 1 : 0, failedByClose = 0;
+            int ran = 0, failedByClose = 0;
             foreach (var handle in handles)
             {
                 try
@@ -167,8 +162,9 @@ namespace LoopBridge.Tests.Headless
                 }
             }
 
-            Assert.That(ran, Is.LessThanOrEqualTo(1), "MaxItemsPerTick = 1: at most one item ran in the held frame");
-            Assert.That(ran + failedByClose, Is.EqualTo(handles.Count + (blockedWorkerGotResult ? 1 : 0)));
+            Assert.That(ran, Is.EqualTo(1), "MaxItemsPerTick = 1: exactly one item ran, in the held frame, before the stop took effect");
+            Assert.That(ran + failedByClose, Is.EqualTo(handles.Count));
+            Assert.That(runner.Loop.Statistics.Completed, Is.EqualTo(handles.Count + 1), "each handle completed once");
             Assert.Throws<LoopClosedException>(() => runner.Loop.Run(() => 1).GetResult(TimeSpan.Zero), "a submission after the close fails at once");
         }
 

@@ -63,12 +63,15 @@ namespace LoopBridge.Tests
             var handle = Loop.Run(() => 99);
             var result = 0;
             var started = new ManualResetEventSlim();
-            var worker = new Thread(() => { started.Set(); result = handle.GetResult(TimeSpan.FromSeconds(30)); }) { IsBackground = true };
+            var worker = new Thread(() => { started.Set(); result = handle.GetResult(TimeSpan.FromMinutes(10)); }) { IsBackground = true };
             worker.Start();
             started.Wait();
+            Blocked.WaitUntil(Loop, 1);
+            Assert.That(worker.IsAlive && result == 0, Is.True, "the worker stays blocked until the main thread ticks");
             Loop.Tick();
-            Assert.That(worker.Join(10000), Is.True);
+            Assert.That(worker.Join(30000), Is.True, "woken by the tick that ran the work (hang guard)");
             Assert.That(result, Is.EqualTo(99));
+            Assert.That(Loop.BlockedWaiterCount, Is.EqualTo(0));
         }
 
         [Test]
@@ -164,8 +167,9 @@ namespace LoopBridge.Tests
             var h = Loop.Run(() => { });
             h.OnCompleted(o => throw new NotImplementedException("callback broke " + o.Status));
             Loop.Tick();
-            Assert.That(Unhandled.Count, Is.EqualTo(1));
-            Assert.That(Unhandled.TryPeek(out var e) ? e.Message : "", Does.Contain("callback broke Succeeded"));
+            var reported = TakeUnhandled();
+            Assert.That(reported, Has.Length.EqualTo(1));
+            Assert.That(reported[0].Message, Does.Contain("callback broke Succeeded"));
         }
 
         [Test]
@@ -215,7 +219,7 @@ namespace LoopBridge.Tests
             {
                 try
                 {
-                    h.GetResult(TimeSpan.FromSeconds(30));
+                    h.GetResult(TimeSpan.FromMinutes(10));
                 }
                 catch (Exception ex)
                 {
@@ -223,8 +227,9 @@ namespace LoopBridge.Tests
                 }
             }) { IsBackground = true };
             worker.Start();
+            Blocked.WaitUntil(Loop, 1);
             cts.Cancel();
-            Assert.That(worker.Join(10000), Is.True);
+            Assert.That(worker.Join(30000), Is.True, "woken by the token (hang guard)");
             Assert.That(seen, Is.InstanceOf<OperationCanceledException>());
             Loop.Tick();
             Assert.That(ran, Is.False);
@@ -272,19 +277,111 @@ namespace LoopBridge.Tests
         }
 
         [Test]
-        public void Misuse_UsedAfterRecycle_NeverReturnsAnotherCallersResult()
+        public void Misuse_UsedAfterRecycle_DetectedByItsVersion_NeverTouchesTheNewSubmission()
         {
             var first = Loop.Run(0, v => 111);
             Loop.Tick();
             Assert.That(first.GetResult(TimeSpan.Zero), Is.EqualTo(111));
-            // The source is back in the pool; the next submission of the same kind reuses it.
+            // The source is back in the pool; the next submission of the same kind reuses it. That reuse is what this
+            // test is about, so it is a precondition: with pooling switched off there is no recycled handle to misuse.
             var second = Loop.Run(0, v => 222);
+            Assert.That(SourceOf(second), Is.SameAs(SourceOf(first)), "precondition: the second submission reuses the first one's pooled source");
+
+            // Before the new submission runs: the stale handle must not reach it.
+            var staleGetResult = Assert.Throws<InvalidOperationException>(() => first.GetResult(TimeSpan.Zero));
+            Assert.That(staleGetResult.Message, Does.Contain("reused"), "the message says what happened: the source was reused");
+            try
+            {
+                Assert.That(first.Cancel(), Is.False, "a stale Cancel() does nothing");
+            }
+            catch (InvalidOperationException)
+            {
+                // Detected as stale: also acceptable; what matters is below.
+            }
+
+            Assert.That(second.IsCompleted, Is.False, "the stale Cancel() did not cancel the new submission");
             Loop.Tick();
             Assert.Throws<InvalidOperationException>(() => first.GetResult(TimeSpan.Zero));
             // Reads after the end never throw and never touch the new submission (issue 10, finding 13).
             Assert.That(first.IsCompleted, Is.True);
             Assert.That(first.Cancel(), Is.False);
             Assert.That(second.GetResult(TimeSpan.Zero), Is.EqualTo(222));
+            Assert.Throws<InvalidOperationException>(() => first.GetResult(TimeSpan.Zero), "still stale after the new submission completed");
+        }
+
+        /// <summary>The pooled source behind a handle (the struct's one reference field), to check that reuse happened.</summary>
+        private static object SourceOf<T>(LoopHandle<T> handle)
+        {
+            foreach (var field in typeof(LoopHandle<T>).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic))
+            {
+                if (!field.FieldType.IsValueType)
+                {
+                    return field.GetValue(handle);
+                }
+            }
+
+            throw new InvalidOperationException("LoopHandle<T> has no reference field: update SourceOf");
+        }
+
+        [Test]
+        public void Await_OnAWorkerUnderAnotherSynchronizationContext_ResumesThroughThatContext()
+        {
+            var h = Loop.Run(() => 7);
+            var context = new RecordingContext();
+            var got = 0;
+            var resumedUnderContext = false;
+            async UniTaskVoid Consume()
+            {
+                got = await h;
+                resumedUnderContext = SynchronizationContext.Current == context;
+            }
+
+            OnWorker(() =>
+            {
+                SynchronizationContext.SetSynchronizationContext(context);
+                try
+                {
+                    Consume().Forget(); // suspends at the await, registering under the context
+                }
+                finally
+                {
+                    SynchronizationContext.SetSynchronizationContext(null);
+                }
+            });
+
+            Loop.Tick();
+            Assert.That(got, Is.EqualTo(0), "the continuation did not run inline on the main thread");
+            Assert.That(context.Posted.Count, Is.EqualTo(1), "it was posted to the awaiting code's context");
+            context.RunPosted();
+            Assert.That(got, Is.EqualTo(7));
+            Assert.That(resumedUnderContext, Is.True);
+        }
+
+        /// <summary>A context that records what is posted to it and runs it only when told, under itself.</summary>
+        private sealed class RecordingContext : SynchronizationContext
+        {
+            public readonly System.Collections.Concurrent.ConcurrentQueue<(SendOrPostCallback, object)> Posted = new System.Collections.Concurrent.ConcurrentQueue<(SendOrPostCallback, object)>();
+
+            public override void Post(SendOrPostCallback d, object state) => Posted.Enqueue((d, state));
+
+            public override SynchronizationContext CreateCopy() => this;
+
+            public void RunPosted()
+            {
+                var previous = Current;
+                SetSynchronizationContext(this);
+                try
+                {
+                    while (Posted.TryDequeue(out var item))
+                    {
+                        item.Item1(item.Item2);
+                    }
+                }
+                finally
+                {
+                    SetSynchronizationContext(previous);
+                }
+            }
         }
 
         [Test]

@@ -144,8 +144,9 @@ namespace LoopBridge.Tests
         {
             Loop.Post(() => throw new InvalidTimeZoneException("lost?"));
             Loop.Tick();
-            Assert.That(Unhandled.Count, Is.EqualTo(1));
-            Assert.That(Unhandled.TryPeek(out var ex) ? ex : null, Is.TypeOf<InvalidTimeZoneException>());
+            var reported = TakeUnhandled();
+            Assert.That(reported, Has.Length.EqualTo(1));
+            Assert.That(reported[0], Is.TypeOf<InvalidTimeZoneException>());
             Assert.That(Loop.Statistics.Faulted, Is.EqualTo(1));
         }
 
@@ -169,7 +170,7 @@ namespace LoopBridge.Tests
             }
 
             Assert.That(captured.ToString(), Does.Contain("reporter broke").And.Contain("work broke"));
-            Assert.That(Unhandled.Count, Is.EqualTo(1), "the other handler still got it");
+            Assert.That(TakeUnhandled(), Has.Length.EqualTo(1), "the other handler still got it");
         }
 
         [Test]
@@ -219,7 +220,10 @@ namespace LoopBridge.Tests
             var sent = new ManualResetEventSlim();
             var worker = new Thread(() => { ctx.Send(_ => ran++, null); sent.Set(); }) { IsBackground = true };
             worker.Start();
-            LoopBridge.Testing.LoopAssert.TickUntil(Loop, () => sent.IsSet, TimeSpan.FromSeconds(10), "Send returned");
+            Blocked.WaitUntil(Loop, 1);
+            Assert.That(sent.IsSet || ran != 1, Is.False, "Send blocks the worker until the main thread ran it");
+            Loop.Tick();
+            Assert.That(sent.Wait(TimeSpan.FromSeconds(30)), Is.True, "Send returned after the tick (hang guard)");
             Assert.That(ran, Is.EqualTo(2));
         }
 
