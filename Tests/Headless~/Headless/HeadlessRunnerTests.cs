@@ -33,7 +33,7 @@ namespace LoopBridge.Tests.Headless
             Assert.That(runner.TargetFrameRate, Is.EqualTo(200.0));
             Assert.That(runner.LastFrameTime, Is.GreaterThan(TimeSpan.Zero), "measured between the last two frame starts");
             Assert.That(runner.LastFrameWorkTime, Is.GreaterThanOrEqualTo(TimeSpan.Zero));
-            Assert.That(runner.Loop.CloseReason, Is.EqualTo(CloseReason.EngineShutdown));
+            Assert.That(runner.Loop.ClosedBecause, Is.EqualTo(CloseReason.EngineShutdown));
         }
 
         [Test]

@@ -267,7 +267,7 @@ namespace LoopBridge.Tests
             Blocked.WaitUntil(Loop, Workers);
             Assert.That(woke.CurrentCount, Is.EqualTo(Workers), "nobody woke before the close");
             Loop.Close(CloseReason.DomainReload);
-            Assert.That(woke.GetResult(TimeSpan.FromSeconds(30)), Is.True, "every blocked worker was woken by the close (hang guard)");
+            Assert.That(woke.Wait(TimeSpan.FromSeconds(30)), Is.True, "every blocked worker was woken by the close (hang guard)");
             foreach (var ex in results)
             {
                 Assert.That(ex, Is.TypeOf<LoopClosedException>());
@@ -326,7 +326,7 @@ namespace LoopBridge.Tests
             // it finishes within a few ticks.
             LoopAssert.TickUntil(Loop, () => Loop.State == LoopState.Closed, TimeSpan.FromSeconds(30), "the close finished");
 
-            Assert.That(awaitResumed.GetResult(TimeSpan.FromSeconds(30)), Is.True, "the worker's await resumed (hang guard)");
+            Assert.That(awaitResumed.Wait(TimeSpan.FromSeconds(30)), Is.True, "the worker's await resumed (hang guard)");
             Assert.That(seenByAwait, Is.TypeOf<LoopClosedException>());
             Assert.That(((LoopClosedException)seenByAwait).Reason, Is.EqualTo(CloseReason.Disposed));
             Assert.That(seenByCallback.IsClosed, Is.True);
@@ -456,7 +456,7 @@ namespace LoopBridge.Tests
             other = Loop.Run(() =>
             {
                 inWork.Set();
-                Assert.That(cancelled.GetResult(TimeSpan.FromSeconds(30)), Is.True, "hang guard");
+                Assert.That(cancelled.Wait(TimeSpan.FromSeconds(30)), Is.True, "hang guard");
                 return 6;
             });
             var worker = new Thread(() =>
