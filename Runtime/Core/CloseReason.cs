@@ -1,3 +1,4 @@
+#nullable enable
 namespace LoopBridge
 {
     /// <summary>Why a <see cref="MainLoop"/> was closed. Carried by <see cref="LoopClosedException.Reason"/>.</summary>

@@ -1,3 +1,4 @@
+#nullable enable
 namespace LoopBridge
 {
     /// <summary>The life stage of a <see cref="MainLoop"/>. It only ever moves forward: Open, Closing, Closed.</summary>

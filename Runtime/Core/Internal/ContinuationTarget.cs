@@ -1,3 +1,4 @@
+#nullable enable
 namespace LoopBridge.Internal
 {
     /// <summary>Where a completion continuation must run, decided when it is registered.</summary>

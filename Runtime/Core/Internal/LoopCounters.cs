@@ -1,3 +1,4 @@
+#nullable enable
 using System.Runtime.InteropServices;
 using System.Threading;
 using Cysharp.Threading.Tasks;
