@@ -9,7 +9,9 @@ cd "$(dirname "$0")/../.."
 mode=${1:-tests}
 dotnet build 'Tests/Mono~/LoopBridge.Tests.Mono.csproj' -c Release -warnaserror -nologo -v:q -clp:NoSummary >&2 || {
   echo "mono: the host did not build"; exit 1; }
-exe=.artifacts/bin/LoopBridge.Tests.Mono/release/LoopBridge.Tests.Runtime.exe
+exe=$PWD/.artifacts/bin/LoopBridge.Tests.Mono/release/LoopBridge.Tests.Runtime.exe
+# Run from a scratch folder: a crashing Mono writes mono_crash.*.json into the working directory.
+mkdir -p .artifacts/mono-run && cd .artifacts/mono-run
 # -O=-intrins: Debian's Mono 6.8 JIT aborts (intrinsics.c:1005 mini_type_is_reference) when it inlines
 # Thread.VolatileRead(ref object), which UniTaskCompletionSource.TrySetResult calls; switching off the
 # intrinsics avoids it. Unity's own Mono fork is not known to have the bug.

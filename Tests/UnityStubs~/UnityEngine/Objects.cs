@@ -8,7 +8,14 @@ namespace UnityEngine
 
         public static implicit operator bool(Object exists) => !ReferenceEquals(exists, null) && !exists.m_Destroyed;
 
-        public static void Destroy(Object obj) { if (!ReferenceEquals(obj, null)) obj.m_Destroyed = true; }
+        public static void Destroy(Object obj)
+        {
+            if (ReferenceEquals(obj, null))
+                return;
+            obj.m_Destroyed = true;
+            if (obj is GameObject go)
+                UnityStubs.Engine.DestroyComponentsOf(go);
+        }
 
         internal bool m_Destroyed;
     }
