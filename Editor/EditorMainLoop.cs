@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Diagnostics.CodeAnalysis;
 using Unity.Profiling;
@@ -25,6 +26,12 @@ namespace LoopBridge
     /// closes the play-mode loop with <see cref="CloseReason.ExitingPlayMode"/>, and only that loop;
     /// a domain reload closes it with <see cref="CloseReason.DomainReload"/>. Worker threads
     /// blocked on either loop's handles wake up, so a reload never waits on them.</para>
+    /// <para><b>Recompile during play.</b> A domain loaded while play mode runs ("Recompile And
+    /// Continue Playing") also starts a fresh play-mode loop (the reload closed the previous one with
+    /// <see cref="CloseReason.DomainReload"/>), so <see cref="UnityMainLoop.Main"/> keeps working.</para>
+    /// <para><b>Cadence.</b> Unity documents <c>EditorApplication.update</c> as "not called at a fixed
+    /// rate": when the editor is idle and unfocused it may run only a few times per second, so
+    /// editor-loop latency can approach a second. Do not rely on it for timing.</para>
     /// <para>Every editor event is subscribed exactly once per domain, and removed when the domain
     /// reloads, so handlers never pile up, with or without domain reload.</para>
     /// </remarks>
@@ -87,6 +94,11 @@ namespace LoopBridge
             EditorApplication.playModeStateChanged += OnPlayModeStateChanged;
             EditorApplication.quitting += OnEditorQuitting;
             AssemblyReloadEvents.beforeAssemblyReload += OnBeforeAssemblyReload;
+
+            // "Recompile And Continue Playing": this domain replaces one that ran play mode, and Unity
+            // runs no RuntimeInitializeOnLoadMethod now, so the play-mode loop is restarted here.
+            if (EditorApplication.isPlaying)
+                UnityMainLoop.RecoverAfterDomainReload();
         }
 
         static void Unsubscribe()

@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using UnityEngine.LowLevel;
 
@@ -30,6 +31,22 @@ namespace LoopBridge
             {
                 for (var i = 0; i < subs.Length; i++)
                     count += Count(subs[i]);
+            }
+            return count;
+        }
+
+        /// <summary>
+        /// Number of systems of this domain's <see cref="LoopBridgeTick"/> type (identity, not name: a
+        /// stale copy from a previous domain ticks nothing) anywhere in <paramref name="system"/>.
+        /// </summary>
+        internal static int CountCurrentDomain(in PlayerLoopSystem system)
+        {
+            var count = system.type == typeof(LoopBridgeTick) ? 1 : 0;
+            var subs = system.subSystemList;
+            if (subs != null)
+            {
+                for (var i = 0; i < subs.Length; i++)
+                    count += CountCurrentDomain(subs[i]);
             }
             return count;
         }
@@ -79,9 +96,11 @@ namespace LoopBridge
 
         /// <summary>
         /// A copy of <paramref name="system"/> with <paramref name="insert"/> added as the first
-        /// child of the first system of type <paramref name="timing"/> (depth first). First, so work
-        /// handed over before the frame is visible to that phase's scripts (for the default
-        /// <c>Update</c>: before every <c>MonoBehaviour.Update</c>). Returns false, and leaves
+        /// child of the first system of type <paramref name="timing"/> (depth first). At the front, so
+        /// work handed over before the frame is visible to that phase's scripts (for the default
+        /// <c>Update</c>: before <c>ScriptRunBehaviourUpdate</c>, i.e. every <c>MonoBehaviour.Update</c>);
+        /// systems other packages insert at the front later (UniTask's) end up before it, which keeps
+        /// that guarantee. Returns false, and leaves
         /// <paramref name="result"/> equal to the input, when no such system exists.
         /// </summary>
         internal static bool TryInsert(PlayerLoopSystem system, Type timing, PlayerLoopSystem insert, out PlayerLoopSystem result)

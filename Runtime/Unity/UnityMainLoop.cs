@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Diagnostics.CodeAnalysis;
 using Unity.Profiling;
@@ -18,11 +19,24 @@ namespace LoopBridge
     /// reload disabled: all static state is reset there, and a loop a previous play session left
     /// open is closed first (<see cref="CloseReason.ExitingPlayMode"/>).</para>
     /// <para><b>Ticking.</b> A <c>PlayerLoopSystem</c> of type <see cref="LoopBridgeTick"/> is
-    /// inserted as the first system of the <see cref="Timing"/> phase (default <c>Update</c>) and
-    /// ticks the loop once per frame, inside the Profiler marker <c>"LoopBridge.Tick"</c>. Nothing
-    /// else ticks this loop, so it never runs twice in a frame, and it does not run while the
-    /// editor is paused (editor tools use the editor loop of <c>LoopBridge.Editor</c>, which
-    /// keeps ticking).</para>
+    /// inserted at the front of the <see cref="Timing"/> phase (default <c>Update</c>) and ticks the
+    /// loop once per frame, inside the Profiler marker <c>"LoopBridge.Tick"</c>. What is guaranteed
+    /// is "before <c>ScriptRunBehaviourUpdate</c> in <c>Update</c>" (before every
+    /// <c>MonoBehaviour.Update</c>), not "first": packages that install later, UniTask among them,
+    /// put their own systems in front of it. Nothing else ticks this loop, so it never runs twice in
+    /// a frame, and it does not run while the editor is paused (editor tools use the editor loop of
+    /// <c>LoopBridge.Editor</c>, which keeps ticking).</para>
+    /// <para><b>Watchdog.</b> If the system disappears from the player loop while the session runs
+    /// and is not paused (a package called <c>PlayerLoop.SetPlayerLoop</c> with a loop that does not
+    /// keep it, such as <c>PlayerLoop.GetDefaultPlayerLoop()</c>), it is noticed within about two
+    /// frames by a hidden MonoBehaviour (see <see cref="PlayerLoopWatchdog"/> for why that and not a
+    /// second PlayerLoopSystem), reinstalled, and one warning per session names the likely cause.
+    /// <see cref="IsInstalled"/> tells whether it is in place now.</para>
+    /// <para><b>Recompile during play</b> ("Recompile And Continue Playing"): the reload closes the
+    /// play-mode loop with <see cref="CloseReason.DomainReload"/> (its handles fail, blocked workers
+    /// wake), and the new domain starts a fresh, open loop at once, so <see cref="Main"/> keeps working
+    /// for the rest of the session (LoopBridge.Editor does this; Unity does not run
+    /// <c>RuntimeInitializeOnLoadMethod</c>s again after such a reload).</para>
     /// <para><b>Closing.</b> <c>Application.quitting</c> closes it with
     /// <see cref="CloseReason.EngineShutdown"/>; in the editor, LoopBridge.Editor closes it with
     /// <see cref="CloseReason.ExitingPlayMode"/> when play mode ends and with
@@ -59,6 +73,22 @@ namespace LoopBridge
         // system, so it must not be edited; a close from inside the tick leaves the system inert.
         static bool s_Ticking;
 
+        // Watchdog state, main thread only. s_LastTickFrame: Time.frameCount of the last tick of an open
+        // loop (or of the session start / last reinstall). s_NextCheckFrame: no player-loop scan before
+        // this frame (set after a scan found the system in place). s_WarnedRemoved: the one warning per
+        // session has been logged. s_Watchdog: this session's watchdog component, or null/destroyed.
+        static int s_LastTickFrame;
+        static int s_NextCheckFrame;
+        static bool s_WarnedRemoved;
+        static PlayerLoopWatchdog? s_Watchdog;
+
+        /// <summary>
+        /// Frames the watchdog waits before it reads the player loop again after finding the system in
+        /// place although a frame passed without a tick (a <see cref="Timing"/> phase such as
+        /// <c>FixedUpdate</c> does not run every frame).
+        /// </summary>
+        internal const int WatchdogRecheckFrames = 60;
+
         /// <summary>
         /// The play-mode loop of the current (or, after it ended, the last) play session.
         /// </summary>
@@ -66,7 +96,7 @@ namespace LoopBridge
         /// Any thread. Exists from <see cref="RuntimeInitializeLoadType.SubsystemRegistration"/> of the
         /// first play session (or player start) in this domain. After it closed, it still returns that
         /// closed loop (submissions fail at once with <see cref="LoopClosedException"/>, rather than a
-        /// <see cref="NullReferenceException"/>) until the next play session replaces it with a new, open
+        /// <see cref="NullReferenceException"/>) until the next play session (or a recompile during play) replaces it with a new, open
         /// loop: do not cache it across play sessions.
         /// </remarks>
         /// <exception cref="InvalidOperationException">
@@ -96,15 +126,26 @@ namespace LoopBridge
         }
 
         /// <summary>
-        /// The PlayerLoop phase whose first system ticks the loop: a type from
+        /// True when the LoopBridge system of this domain is in Unity's current player loop, so the
+        /// play-mode loop is ticked every frame. False before the first play session, after the loop
+        /// closed on the main thread, and while another package's <c>SetPlayerLoop</c> has removed it
+        /// (until the watchdog reinstalls it, about two frames later).
+        /// </summary>
+        /// <remarks>Main thread only (it reads the player loop, which also copies it: do not poll it every frame).</remarks>
+        /// <exception cref="UnityException">Called off the main thread (raised by Unity's PlayerLoop API).</exception>
+        public static bool IsInstalled => PlayerLoopEditing.CountCurrentDomain(PlayerLoop.GetCurrentPlayerLoop()) > 0;
+
+        /// <summary>
+        /// The PlayerLoop phase at whose front the system that ticks the loop is inserted: a type from
         /// <c>UnityEngine.PlayerLoop</c> (default <c>typeof(UnityEngine.PlayerLoop.Update)</c>), or any
         /// other system type present in the current player loop. Reset to the default at the start of
         /// each play session.
         /// </summary>
         /// <remarks>
         /// Main thread only (Unity's PlayerLoop API is). Assigning moves the LoopBridge system at
-        /// once, without duplicating it; assigning the current value re-inserts it, which is how to
-        /// restore it after other code replaced the whole player loop.
+        /// once, without duplicating it; assigning the current value re-inserts it at once (the
+        /// watchdog would also do so within about two frames after other code replaced the whole
+        /// player loop).
         /// </remarks>
         /// <exception cref="ArgumentNullException">The value is null.</exception>
         /// <exception cref="ArgumentException">No system of that type exists in the current player loop, or it is <see cref="LoopBridgeTick"/> itself.</exception>
@@ -132,7 +173,31 @@ namespace LoopBridge
         /// everything is reset explicitly.
         /// </summary>
         [RuntimeInitializeOnLoadMethod(RuntimeInitializeLoadType.SubsystemRegistration)]
-        static void OnSubsystemRegistration()
+        static void OnSubsystemRegistration() => StartSession();
+
+        /// <summary>
+        /// Creates this session's watchdog once scene objects can exist. Unity calls it on the main
+        /// thread when a player or play mode starts.
+        /// </summary>
+        [RuntimeInitializeOnLoadMethod(RuntimeInitializeLoadType.BeforeSceneLoad)]
+        static void OnBeforeSceneLoad() => EnsureWatchdog();
+
+        /// <summary>
+        /// After a domain reload during play mode ("Recompile And Continue Playing"), where Unity runs
+        /// no <c>RuntimeInitializeOnLoadMethod</c>: starts a fresh loop unless an open one exists (a new
+        /// domain has none; the reload closed the previous one). LoopBridge.Editor calls it on the main thread from its domain-load hook when
+        /// <c>EditorApplication.isPlaying</c>.
+        /// </summary>
+        internal static void RecoverAfterDomainReload()
+        {
+            var loop = s_Loop;
+            if (loop != null && loop.IsOpen)
+                return;
+            StartSession();
+            EnsureWatchdog();
+        }
+
+        static void StartSession()
         {
             // Detach first: the previous loop's Closed handler must see it is no longer current.
             var previous = s_Loop;
@@ -140,6 +205,9 @@ namespace LoopBridge
             Application.quitting -= OnQuitting;
             previous?.Close(CloseReason.ExitingPlayMode);
             s_Timing = typeof(UnityEngine.PlayerLoop.Update);
+            s_LastTickFrame = Time.frameCount;
+            s_NextCheckFrame = 0;
+            s_WarnedRemoved = false;
 
             var loop = new MainLoop(new MainLoopOptions { Name = LoopName });
             loop.UnhandledException += ReportUnhandledException;
@@ -157,6 +225,7 @@ namespace LoopBridge
             var loop = s_Loop;
             if (loop == null || loop.State == LoopState.Closed)
                 return; // inert once closed; a close started on another thread is finished by this tick
+            s_LastTickFrame = Time.frameCount;
             using (s_TickMarker.Auto())
             {
                 s_Ticking = true;
@@ -169,6 +238,63 @@ namespace LoopBridge
                     s_Ticking = false;
                 }
             }
+        }
+
+        /// <summary>
+        /// Called by <see cref="PlayerLoopWatchdog"/> once per frame from <c>ScriptRunBehaviourUpdate</c>
+        /// (so never while paused). When a whole frame passed without a tick of the open loop and the
+        /// system is gone from the player loop, reinstalls it and warns once per session.
+        /// </summary>
+        internal static void OnWatchdogUpdate(PlayerLoopWatchdog watchdog)
+        {
+            if (!ReferenceEquals(watchdog, s_Watchdog))
+            {
+                // A watchdog that survived a domain reload during play, while the new domain made its own.
+                if (s_Watchdog)
+                {
+                    UnityEngine.Object.Destroy(watchdog.gameObject);
+                    return;
+                }
+                s_Watchdog = watchdog;
+            }
+
+            var loop = s_Loop;
+            var frame = Time.frameCount;
+            // At this point of frame F the tick of F (Timing before Update's scripts) or of F-1 (a later
+            // phase) has run; anything older means a whole frame went by without one.
+            if (loop == null || !loop.IsOpen || s_LastTickFrame >= frame - 1 || frame < s_NextCheckFrame)
+                return;
+            if (IsInstalled)
+            {
+                // In place but not ticked every frame (e.g. Timing = FixedUpdate): look again later.
+                s_NextCheckFrame = frame + WatchdogRecheckFrames;
+                return;
+            }
+
+            var stalledSince = s_LastTickFrame;
+            Install(s_Timing);
+            s_LastTickFrame = frame; // ticks resume next frame; no second scan before that
+            if (s_WarnedRemoved)
+                return;
+            s_WarnedRemoved = true;
+            Debug.LogWarning(
+                $"LoopBridge: the play-mode loop's PlayerLoopSystem ({nameof(LoopBridgeTick)}) was removed from Unity's player loop " +
+                $"while play mode ran (no tick since frame {stalledSince}, now frame {frame}), so work submitted to UnityMainLoop.Main " +
+                $"was not running. LoopBridge reinstalled it in {s_Timing.Name}; queued work runs from the next frame. " +
+                "Suspect a package or script that calls PlayerLoop.SetPlayerLoop with a loop that drops the systems already installed " +
+                "(for example SetPlayerLoop(PlayerLoop.GetDefaultPlayerLoop())); it should insert into PlayerLoop.GetCurrentPlayerLoop() instead. " +
+                "This warning is shown once per play session.");
+        }
+
+        /// <summary>Creates the hidden watchdog GameObject of this session, unless a live one exists.</summary>
+        static void EnsureWatchdog()
+        {
+            if (s_Watchdog)
+                return;
+            // Not HideAndDontSave: such objects outlive play mode in the editor. This one is destroyed with the session.
+            var host = new GameObject("LoopBridge PlayerLoop watchdog") { hideFlags = HideFlags.HideInHierarchy | HideFlags.NotEditable };
+            UnityEngine.Object.DontDestroyOnLoad(host);
+            s_Watchdog = host.AddComponent<PlayerLoopWatchdog>();
         }
 
         static void OnQuitting()

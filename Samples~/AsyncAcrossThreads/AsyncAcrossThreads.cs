@@ -45,8 +45,11 @@ namespace LoopBridge.Samples.AsyncAcrossThreads
                 cancellationToken.ThrowIfCancellationRequested();
                 Debug.Log($"round {round}: checksum {checksum} at frame {Time.frameCount}");
 
-                // Let a frame pass before the next round.
+                // Let a frame pass before the next round. The GameObject may be destroyed during that
+                // frame: check the token after every await before touching it again (`name` above), so
+                // the work ends Canceled, not Faulted by a MissingReferenceException.
                 await loop.NextFrame();
+                cancellationToken.ThrowIfCancellationRequested();
             }
             return checksum;
         }

@@ -19,18 +19,21 @@ namespace LoopBridge.Tests.Headless
         }
 
         [Test]
-        public void Build_CompiledTheUniTaskThatPackageJsonDeclares()
+        public void Build_FetchedTheUniTaskTheTargetsName_AndPackageJsonDeclaresAtLeastThat()
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "package.json")));
             var declared = PackageConventions.DeclaredUniTaskVersion(doc.RootElement);
-            Assert.That(declared, Is.Not.Null.And.Not.Empty);
-            Assert.That(PackageConventions.FetchedUniTaskVersions(Root), Does.Contain(declared),
-                "this test run was built against a fetched UniTask; it must be the version package.json declares");
+            Assert.That(declared, Is.EqualTo("2.5.10"), "Unity 2023.1+/Unity 6 need UniTask 2.3.2 or later (Cysharp/UniTask#416)");
 
-            // One source of truth: the fetch reads the version from package.json and names no version of its own.
+            // The fetched version is the build's own setting, independent of the declared one.
             var targets = File.ReadAllText(Path.Combine(Root, ".deps", "unitask.targets"));
-            Assert.That(targets, Does.Contain("package.json"));
-            Assert.That(targets, Does.Not.Contain(declared), "the build must not hard-code the UniTask version");
+            var setting = System.Text.RegularExpressions.Regex.Match(targets, @"<UniTaskFetchedVersion[^>]*>([^<]+)</UniTaskFetchedVersion>");
+            Assert.That(setting.Success, "unitask.targets names the fetched version in UniTaskFetchedVersion");
+            var fetched = setting.Groups[1].Value;
+            Assert.That(PackageConventions.FetchedUniTaskVersions(Root), Does.Contain(fetched),
+                "this test run was built against the UniTask that unitask.targets names");
+            Assert.That(PackageConventions.TryParseVersion(declared, out var d) && PackageConventions.TryParseVersion(fetched, out var f) && d >= f,
+                $"declared {declared} >= fetched {fetched}");
         }
 
         [Test]
@@ -96,18 +99,30 @@ namespace LoopBridge.Tests.Headless
         }
 
         [Test]
-        public void Check_FailsWhenDeclaredUniTaskDiffersFromFetched()
+        public void Check_FailsWhenDeclaredUniTaskIsBelowFetched_AndAcceptsANewerDeclaredOne()
         {
             var copy = Path.Combine(Path.GetTempPath(), "loopbridge-conventions-" + Guid.NewGuid().ToString("N"));
             try
             {
                 Directory.CreateDirectory(copy);
-                File.WriteAllText(Path.Combine(copy, "package.json"), "{ \"name\": \"com.x.y\", \"dependencies\": { \"com.cysharp.unitask\": \"9.9.9\" } }");
                 var fetched = Path.Combine(copy, ".deps", "unitask", "2.2.5");
                 Directory.CreateDirectory(Path.Combine(fetched, "package"));
                 File.WriteAllText(Path.Combine(fetched, ".complete"), "2.2.5");
                 File.WriteAllText(Path.Combine(fetched, "package", "package.json"), "{ \"version\": \"2.2.5\" }");
-                Assert.That(PackageConventions.Check(copy), Has.Some.Contains("declares com.cysharp.unitask 9.9.9 but the headless build fetched 2.2.5"));
+                void Declare(string version) => File.WriteAllText(Path.Combine(copy, "package.json"),
+                    "{ \"name\": \"com.x.y\", \"dependencies\": { \"com.cysharp.unitask\": \"" + version + "\" } }");
+
+                Declare("2.2.4");
+                Assert.That(PackageConventions.Check(copy), Has.Some.Contains("declares com.cysharp.unitask 2.2.4, below the 2.2.5 the headless build fetched"));
+                Declare("2.1.10");
+                Assert.That(PackageConventions.Check(copy), Has.Some.Contains("below the 2.2.5"), "numeric, not string, comparison");
+
+                Declare("2.5.10");
+                Assert.That(PackageConventions.Check(copy), Has.None.Contains("com.cysharp.unitask"));
+                Declare("2.2.5");
+                Assert.That(PackageConventions.Check(copy), Has.None.Contains("com.cysharp.unitask"));
+                Declare("2.10.0");
+                Assert.That(PackageConventions.Check(copy), Has.None.Contains("com.cysharp.unitask"), "2.10 is above 2.2");
             }
             finally
             {

@@ -10,7 +10,7 @@ namespace LoopBridge.Tests.Headless
     /// <summary>
     /// The Unity package conventions of this repository, as an executable check: every imported asset has a .meta
     /// with a unique GUID, no build output or fetched dependency sits in an imported folder, every sample path
-    /// exists, and the UniTask the headless build fetched is the one package.json declares.
+    /// exists, and the UniTask package.json declares is at least the one the headless build fetched.
     /// </summary>
     internal static class PackageConventions
     {
@@ -179,12 +179,30 @@ namespace LoopBridge.Tests.Headless
                     return;
                 }
 
-                var fetched = FetchedUniTaskVersions(root);
-                if (fetched.Count > 0 && !fetched.Contains(version))
+                // Declared >= fetched: Unity users get the declared UniTask, the headless build compiles the fetched
+                // one, and the code uses only API present unchanged in both (the 2.5 line added, removed nothing we
+                // use). A declared version below the fetched one would let the code use API users do not have.
+                if (!TryParseVersion(version, out var declared))
                 {
-                    problems.Add($"package.json declares com.cysharp.unitask {version} but the headless build fetched {string.Join(", ", fetched)}");
+                    problems.Add($"package.json declares com.cysharp.unitask {version}, which is not a plain version number");
+                    return;
+                }
+
+                foreach (var fetched in FetchedUniTaskVersions(root))
+                {
+                    if (!TryParseVersion(fetched, out var built) || built > declared)
+                    {
+                        problems.Add($"package.json declares com.cysharp.unitask {version}, below the {fetched} the headless build fetched and compiles against");
+                    }
                 }
             }
+        }
+
+        /// <summary>Parses "major.minor.patch" (a pre-release suffix such as "-preview" is ignored).</summary>
+        internal static bool TryParseVersion(string text, out Version version)
+        {
+            var plain = text?.Split('-', '+')[0];
+            return Version.TryParse(plain, out version);
         }
 
         internal static string DeclaredUniTaskVersion(JsonElement manifest) =>

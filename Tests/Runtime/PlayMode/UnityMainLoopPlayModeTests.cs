@@ -32,15 +32,50 @@ namespace LoopBridge.Tests.PlayMode
         }
 
         [UnityTest]
-        public IEnumerator PlayerLoop_HoldsExactlyOneLoopBridgeSystem_InUpdate()
+        public IEnumerator PlayerLoop_HoldsExactlyOneLoopBridgeSystem_BeforeScriptRunBehaviourUpdate()
         {
             yield return null;
             var root = PlayerLoop.GetCurrentPlayerLoop();
             Assert.That(CountLoopBridgeSystems(root), Is.EqualTo(1));
+            Assert.That(UnityMainLoop.IsInstalled);
+            var checkedUpdate = false;
             foreach (var phase in root.subSystemList)
             {
-                if (phase.type == typeof(UnityEngine.PlayerLoop.Update))
-                    Assert.That(phase.subSystemList[0].type, Is.EqualTo(typeof(LoopBridgeTick)));
+                if (phase.type != typeof(UnityEngine.PlayerLoop.Update))
+                    continue;
+                // Not necessarily first: UniTask (and others) insert their own systems at the front of Update.
+                var tick = IndexOf(phase.subSystemList, typeof(LoopBridgeTick));
+                var scripts = IndexOf(phase.subSystemList, typeof(UnityEngine.PlayerLoop.Update.ScriptRunBehaviourUpdate));
+                Assert.That(tick, Is.GreaterThanOrEqualTo(0), "in Update");
+                Assert.That(tick, Is.LessThan(scripts), "before ScriptRunBehaviourUpdate");
+                checkedUpdate = true;
+            }
+            Assert.That(checkedUpdate, "the player loop has an Update phase");
+        }
+
+        [UnityTest]
+        public IEnumerator PlayerLoopReplacedWithDefault_IsReinstalledWithinAFewFrames_WithOneWarning()
+        {
+            yield return null;
+            var loop = UnityMainLoop.Main;
+            // Its warning (once per play session) is a Warning: the Unity Test Framework does not fail on it.
+            var before = PlayerLoop.GetCurrentPlayerLoop(); // put back afterwards: it holds UniTask's systems too
+            try
+            {
+                PlayerLoop.SetPlayerLoop(PlayerLoop.GetDefaultPlayerLoop());
+                Assert.That(UnityMainLoop.IsInstalled, Is.False);
+                var work = loop.Run(() => 7);
+
+                for (var i = 0; i < MaxFrames && !work.IsCompleted; i++)
+                    yield return null;
+
+                Assert.That(work.GetResult(TimeSpan.Zero), Is.EqualTo(7));
+                Assert.That(UnityMainLoop.IsInstalled);
+                Assert.That(UnityMainLoop.Main, Is.SameAs(loop));
+            }
+            finally
+            {
+                PlayerLoop.SetPlayerLoop(before);
             }
         }
 
@@ -119,6 +154,16 @@ namespace LoopBridge.Tests.PlayMode
             yield return null;
             yield return null;
             Assert.That(UnityMainLoop.Main.IsOpen, "an exception never stops the loop");
+        }
+
+        static int IndexOf(PlayerLoopSystem[] systems, Type type)
+        {
+            for (var i = 0; i < systems.Length; i++)
+            {
+                if (systems[i].type == type)
+                    return i;
+            }
+            return -1;
         }
 
         static int CountLoopBridgeSystems(PlayerLoopSystem system)

@@ -114,6 +114,18 @@ namespace UnityStubs
         }
 
         /// <summary>
+        /// "Recompile And Continue Playing": a domain reload while play mode runs. Scene objects survive and play mode
+        /// goes on, but the RuntimeInitializeOnLoadMethod passes do NOT run again (Unity runs them only when play
+        /// mode or a player starts).
+        /// </summary>
+        public static void RecompileDuringPlay(params Assembly[] assemblies)
+        {
+            if (!Engine.IsPlaying)
+                throw new InvalidOperationException("stub: RecompileDuringPlay needs play mode");
+            ReloadDomain(assemblies);
+        }
+
+        /// <summary>
         /// Enter play mode: ExitingEditMode; a domain reload when <paramref name="reloadDomain"/>
         /// (Unity's default; false = Enter Play Mode Options with domain reload disabled); play mode
         /// on; the RuntimeInitializeOnLoadMethod passes in engine order; EnteredPlayMode.
@@ -135,12 +147,13 @@ namespace UnityStubs
 
         /// <summary>
         /// Leave play mode: ExitingPlayMode, then Application.quitting (the editor raises it when
-        /// play mode stops), play mode and pause off, EnteredEditMode.
+        /// play mode stops), every scene object destroyed, play mode and pause off, EnteredEditMode.
         /// </summary>
         public static void ExitPlayMode()
         {
             RaisePlayModeStateChanged(PlayModeStateChange.ExitingPlayMode);
             Engine.RaiseQuitting();
+            Engine.DestroyAllSceneObjects();
             Engine.IsPlaying = false;
             IsPaused = false;
             RaisePlayModeStateChanged(PlayModeStateChange.EnteredEditMode);

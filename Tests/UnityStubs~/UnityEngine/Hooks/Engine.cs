@@ -25,6 +25,8 @@ namespace UnityStubs
         static PlayerLoopSystem? s_LastSetLoop;
         static int s_SetPlayerLoopCalls;
         static int s_FrameCount;
+        static readonly List<UnityEngine.Object> s_SceneObjects = new List<UnityEngine.Object>();
+        static readonly List<(Component Component, Action Update)> s_Behaviours = new List<(Component, Action)>();
 
         internal static Action s_Quitting;
 
@@ -65,7 +67,8 @@ namespace UnityStubs
 
         /// <summary>
         /// Back to a fresh engine: the calling thread becomes the main thread, the default player loop
-        /// is installed, Application.quitting loses its handlers, logs and frame counter are cleared.
+        /// is installed, Application.quitting loses its handlers, logs and frame counter are cleared,
+        /// every scene object is destroyed.
         /// </summary>
         public static void Reset()
         {
@@ -81,13 +84,19 @@ namespace UnityStubs
                 s_SetPlayerLoopCalls = 0;
                 s_FrameCount = 0;
                 Logged = null;
+                // A fresh engine: objects of the previous one are gone (destroyed), not merely forgotten.
+                foreach (var o in s_SceneObjects)
+                    o.m_Destroyed = true;
+                s_SceneObjects.Clear();
+                s_Behaviours.Clear();
             }
         }
 
         /// <summary>
         /// One engine frame: runs every updateDelegate of the installed player loop, depth first in
-        /// list order, on the calling thread (which must be the main thread). An exception thrown by
-        /// a delegate is logged with Debug.LogException, as the engine does, and the frame goes on.
+        /// list order, on the calling thread (which must be the main thread); the ScriptRunBehaviourUpdate
+        /// system, where present, calls Update() of every live MonoBehaviour added with AddComponent. An
+        /// exception thrown by a delegate is logged with Debug.LogException, as the engine does, and the frame goes on.
         /// </summary>
         public static void SimulateFrame()
         {
@@ -96,6 +105,29 @@ namespace UnityStubs
             lock (s_Gate) loop = s_CurrentLoop;
             Interlocked.Increment(ref s_FrameCount);
             Run(loop);
+        }
+
+        /// <summary>
+        /// Destroys every GameObject and component created since <see cref="Reset"/>, DontDestroyOnLoad ones included,
+        /// as the editor does when play mode ends.
+        /// </summary>
+        public static void DestroyAllSceneObjects()
+        {
+            UnityEngine.Object[] all;
+            lock (s_Gate) all = s_SceneObjects.ToArray();
+            foreach (var o in all)
+                UnityEngine.Object.Destroy(o);
+            lock (s_Gate)
+            {
+                s_SceneObjects.Clear();
+                s_Behaviours.Clear();
+            }
+        }
+
+        /// <summary>Live (not destroyed) components of type <typeparamref name="T"/> (exact or derived).</summary>
+        public static IReadOnlyList<T> FindComponents<T>() where T : Component
+        {
+            lock (s_Gate) return s_SceneObjects.OfType<T>().Where(c => c).ToArray();
         }
 
         /// <summary>Raises Application.quitting on the calling thread.</summary>
@@ -196,6 +228,57 @@ namespace UnityStubs
             }
         }
 
+        internal static void RegisterSceneObject(UnityEngine.Object obj) { lock (s_Gate) s_SceneObjects.Add(obj); }
+
+        internal static void RegisterComponent(Component component)
+        {
+            // Unity calls a MonoBehaviour's Update by name, whatever its access; bound once, so a frame allocates nothing.
+            var update = component is MonoBehaviour
+                ? component.GetType().GetMethod("Update", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, Type.EmptyTypes, null)
+                : null;
+            lock (s_Gate)
+            {
+                s_SceneObjects.Add(component);
+                if (update != null)
+                    s_Behaviours.Add((component, (Action)Delegate.CreateDelegate(typeof(Action), component, update)));
+            }
+        }
+
+        internal static void DestroyComponentsOf(GameObject go)
+        {
+            Component[] owned;
+            lock (s_Gate) owned = s_SceneObjects.OfType<Component>().Where(c => ReferenceEquals(c.gameObject, go)).ToArray();
+            foreach (var c in owned)
+                c.m_Destroyed = true;
+        }
+
+        /// <summary>The native ScriptRunBehaviourUpdate system: Update() of every live, enabled MonoBehaviour.</summary>
+        static void RunBehaviourUpdates()
+        {
+            int count;
+            lock (s_Gate) count = s_Behaviours.Count;
+            for (var i = 0; i < count; i++)
+            {
+                (Component Component, Action Update) entry;
+                lock (s_Gate)
+                {
+                    if (i >= s_Behaviours.Count)
+                        break;
+                    entry = s_Behaviours[i];
+                }
+                if (!entry.Component || !((Behaviour)entry.Component).enabled)
+                    continue;
+                try
+                {
+                    entry.Update();
+                }
+                catch (Exception e)
+                {
+                    RecordLog(LogType.Exception, null, e, null);
+                }
+            }
+        }
+
         internal static void RecordLog(LogType type, object message, Exception exception, UnityEngine.Object context)
         {
             var entry = new LogEntry(type, message, exception, Thread.CurrentThread.ManagedThreadId);
@@ -233,6 +316,9 @@ namespace UnityStubs
 
         static void Run(PlayerLoopSystem system)
         {
+            // Native systems are recognised by type (in Unity they carry an updateFunction pointer).
+            if (system.type == typeof(UnityEngine.PlayerLoop.Update.ScriptRunBehaviourUpdate))
+                RunBehaviourUpdates();
             if (system.updateDelegate != null)
             {
                 try
