@@ -8,7 +8,10 @@ namespace UnityEngine
 
         public static implicit operator bool(Object exists) => !ReferenceEquals(exists, null) && !exists.m_Destroyed;
 
-        public static void Destroy(Object obj) { if (!ReferenceEquals(obj, null)) obj.m_Destroyed = true; }
+        public static void Destroy(Object obj) { if (!ReferenceEquals(obj, null)) { obj.m_Destroyed = true; obj.OnStubDestroyed(); } }
+
+        // Lets parts of the stub react to Destroy (MonoBehaviour.destroyCancellationToken).
+        internal virtual void OnStubDestroyed() { }
 
         internal bool m_Destroyed;
     }
@@ -22,7 +25,7 @@ namespace UnityEngine
         public bool enabled { get; set; } = true;
     }
 
-    public class MonoBehaviour : Behaviour
+    public partial class MonoBehaviour : Behaviour
     {
     }
 
