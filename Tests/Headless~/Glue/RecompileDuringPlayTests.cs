@@ -20,7 +20,7 @@ namespace LoopBridge.Tests.Glue
 
             EditorEngine.RecompileDuringPlay(Glue);
 
-            Assert.That(old.CloseReason, Is.EqualTo(CloseReason.DomainReload));
+            Assert.That(old.ClosedBecause, Is.EqualTo(CloseReason.DomainReload));
             var closed = Assert.Throws<LoopClosedException>(() => pending.GetResult(TimeSpan.Zero));
             Assert.That(closed.Reason, Is.EqualTo(CloseReason.DomainReload));
             var fresh = UnityMainLoop.Main;
@@ -46,7 +46,7 @@ namespace LoopBridge.Tests.Glue
 
             ExitPlayMode();
 
-            Assert.That(fresh.CloseReason, Is.EqualTo(CloseReason.ExitingPlayMode));
+            Assert.That(fresh.ClosedBecause, Is.EqualTo(CloseReason.ExitingPlayMode));
             Assert.That(LoopBridgeSystems(), Is.EqualTo(0));
             Assert.That(Engine.QuittingHandlerCount, Is.EqualTo(0));
         }

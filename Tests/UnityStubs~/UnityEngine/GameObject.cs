@@ -22,6 +22,14 @@ namespace UnityEngine
 
     public sealed class GameObject : Object
     {
+        readonly Transform m_Transform = new Transform();
+
+        public GameObject() : this("New Game Object") { }
+
+        public Transform transform => m_Transform;
+
+        public static GameObject CreatePrimitive(PrimitiveType type) => new GameObject(type.ToString());
+
         public GameObject(string name)
         {
             UnityStubs.Engine.RequireMainThread("GameObject");

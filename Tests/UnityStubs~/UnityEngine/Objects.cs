@@ -28,9 +28,13 @@ namespace UnityEngine
             if (ReferenceEquals(obj, null))
                 return;
             obj.m_Destroyed = true;
+            obj.OnStubDestroyed();
             if (obj is GameObject go)
                 UnityStubs.Engine.DestroyComponentsOf(go);
         }
+
+        // Lets parts of the stub react to Destroy (MonoBehaviour.destroyCancellationToken).
+        internal virtual void OnStubDestroyed() { }
 
         internal bool m_Destroyed;
     }
@@ -51,7 +55,7 @@ namespace UnityEngine
         public bool enabled { get; set; } = true;
     }
 
-    public class MonoBehaviour : Behaviour
+    public partial class MonoBehaviour : Behaviour
     {
     }
 
