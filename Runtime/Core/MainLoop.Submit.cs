@@ -273,6 +273,7 @@ namespace LoopBridge
         /// </summary>
         internal void EnqueueEntry(QueueEntry entry)
         {
+            diagnostics.OnEnqueue(entry);
             queue.Enqueue(entry);
 
             // Enqueue is a full fence (interlocked), and Close writes the state with one too: either we see the close

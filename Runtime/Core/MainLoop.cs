@@ -94,6 +94,7 @@ namespace LoopBridge
             name = options.Name ?? "MainLoop";
             tracked = options.TrackHandles ? new HashSet<LoopWorkItem>() : null;
             syncContext = new LoopSynchronizationContext(this);
+            diagnostics = new LoopDiagnostics(this, clock, name);
             mainThreadId = Environment.CurrentManagedThreadId;
         }
 
@@ -265,6 +266,7 @@ namespace LoopBridge
 
             ticking = true;
             var start = clock.NowTicks;
+            diagnostics.OnTickStart(start);
             var taken = 0;
             var exhausted = false;
             var previousContext = SynchronizationContext.Current;
@@ -323,6 +325,7 @@ namespace LoopBridge
                     }
 
                     taken++;
+                    diagnostics.OnRun(entry);
                     try
                     {
                         entry.Execute(this);
@@ -347,6 +350,8 @@ namespace LoopBridge
             {
                 Interlocked.Exchange(ref counters.LongestTickTicks, elapsed);
             }
+
+            diagnostics.OnTickEnd(taken, elapsed, exhausted);
 
             if (finishCloseAfterTick)
             {

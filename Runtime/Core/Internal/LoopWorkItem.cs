@@ -694,6 +694,7 @@ namespace LoopBridge.Internal
                 return;
             }
 
+            var watch = owner.Diagnostics.BeginBlockedWait(this);
             Interlocked.Increment(ref waiters);
             try
             {
@@ -703,7 +704,7 @@ namespace LoopBridge.Internal
                     {
                         while (Volatile.Read(ref phase) != Completed)
                         {
-                            Monitor.Wait(this);
+                            Monitor.Wait(this, watch.Slice(Timeout.Infinite));
                         }
 
                         return;
@@ -719,7 +720,7 @@ namespace LoopBridge.Internal
                             throw new TimeoutException($"The work submitted to {owner} did not complete within {timeout.TotalMilliseconds:0.###} ms.");
                         }
 
-                        Monitor.Wait(this, (int)remaining);
+                        Monitor.Wait(this, watch.Slice((int)remaining));
                     }
                 }
             }
