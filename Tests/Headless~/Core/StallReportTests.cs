@@ -16,6 +16,7 @@ namespace LoopBridge.Tests.Headless
         private MainLoop loop;
         private ConcurrentQueue<LoopStallReport> reports;
         private SemaphoreSlim reported;
+        private ConcurrentQueue<Exception> workerErrors;
 
         [SetUp]
         public void SetUp()
@@ -25,6 +26,7 @@ namespace LoopBridge.Tests.Headless
             loop.Diagnostics.CheckInterval = TimeSpan.FromMilliseconds(5);
             reports = new ConcurrentQueue<LoopStallReport>();
             reported = new SemaphoreSlim(0);
+            workerErrors = new ConcurrentQueue<Exception>();
             loop.Diagnostics.StallDetected += r =>
             {
                 reports.Enqueue(r);
@@ -63,9 +65,20 @@ namespace LoopBridge.Tests.Headless
             }
         }
 
-        private static Thread StartWorker(Action body)
+        /// <summary>A worker thread; what it throws is kept (a failed test's teardown closes the loop under it), never rethrown on its thread.</summary>
+        private Thread StartWorker(Action body)
         {
-            var t = new Thread(() => body()) { IsBackground = true };
+            var t = new Thread(() =>
+            {
+                try
+                {
+                    body();
+                }
+                catch (Exception ex)
+                {
+                    workerErrors.Enqueue(ex);
+                }
+            }) { IsBackground = true };
             t.Start();
             return t;
         }
@@ -96,6 +109,7 @@ namespace LoopBridge.Tests.Headless
 
             loop.Tick();
             Assert.That(worker.Join(GuardMs), Is.True);
+            Assert.That(workerErrors, Is.Empty);
             Assert.That(result, Is.EqualTo(42));
         }
 
