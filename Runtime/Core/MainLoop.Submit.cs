@@ -274,6 +274,7 @@ namespace LoopBridge
         /// </summary>
         internal void EnqueueEntry(QueueEntry entry)
         {
+            diagnostics.OnEnqueue(entry);
             queue.Enqueue(entry);
 
             // Enqueue is a full fence (interlocked), and the close writes the state with one too: either we see the

@@ -121,6 +121,7 @@ namespace LoopBridge
         private TickResult RunTick()
         {
             var start = clock.NowTicks;
+            diagnostics.OnTickStart(start);
             var taken = 0;
             var exhausted = false;
             var previousContext = SynchronizationContext.Current;
@@ -180,6 +181,7 @@ namespace LoopBridge
                     }
 
                     taken++;
+                    diagnostics.OnRun(entry);
 
                     // Counted before it runs, so a snapshot never shows more handles completed by running than entries run.
                     counters.CountItemRun();
@@ -200,6 +202,7 @@ namespace LoopBridge
 
             var elapsed = clock.NowTicks - start;
             counters.CountTick(elapsed);
+            diagnostics.OnTickEnd(taken, elapsed, exhausted);
             return new TickResult(taken, QueueDepth, TimeSpan.FromTicks(elapsed), exhausted);
         }
     }

@@ -91,6 +91,7 @@ namespace LoopBridge
             name = options.Name ?? "MainLoop";
             tracked = options.TrackHandles ? new System.Collections.Generic.HashSet<LoopWorkItem>() : null;
             syncContext = new LoopSynchronizationContext(this);
+            diagnostics = new LoopDiagnostics(this, clock, name);
             mainThreadId = Environment.CurrentManagedThreadId;
         }
 

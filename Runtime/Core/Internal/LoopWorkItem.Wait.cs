@@ -101,6 +101,7 @@ namespace LoopBridge.Internal
             var infinite = timeout == Timeout.InfiniteTimeSpan;
             var totalMs = timeout.TotalMilliseconds;
             var start = Stopwatch.GetTimestamp();
+            var watch = owner.Diagnostics.BeginBlockedWait(this);
             Interlocked.Increment(ref waiters);
             try
             {
@@ -128,7 +129,7 @@ namespace LoopBridge.Internal
                         owner.OnWaiterParking();
                         try
                         {
-                            Monitor.Wait(this, sliceMs);
+                            Monitor.Wait(this, watch.Slice(sliceMs));
                         }
                         finally
                         {

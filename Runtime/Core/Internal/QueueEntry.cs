@@ -14,6 +14,12 @@ namespace LoopBridge.Internal
         /// <summary>True only for <see cref="TickMarker"/> (a field, so the tick's check costs one read).</summary>
         internal bool IsMarker;
 
+        /// <summary>The loop's tick count when the entry was queued (LoopDiagnostics.OnEnqueue): how many ticks it waited.</summary>
+        internal long SubmitTick;
+
+        /// <summary>The loop's clock when the entry was queued, with LoopDiagnostics.DetailedTiming; otherwise LoopDiagnostics.NotTimed.</summary>
+        internal long SubmitTime;
+
         /// <summary>Runs the entry on the main thread, during a tick of an open loop. Never throws.</summary>
         internal abstract void Execute(MainLoop loop);
 

@@ -328,13 +328,13 @@ namespace LoopBridge.Tests
             Loop.Closing.Register(() => Clock.Advance(Grace));
             Loop.Close(CloseReason.ExitingPlayMode);
             Assert.Throws<LoopClosedException>(() => h.GetResult(TimeSpan.Zero));
-            var failed = Unhandled.Single();
+            var failed = TakeUnhandled().Single();
             Assert.That(failed.Message, Does.Contain("grace period (100 ms) ended with 1 async work item(s) still running"));
 
             release.SetResult(true); // the continuation arrives after the close: reported, not run
             Assert.That(finallyRan, Is.False);
             Assert.That(Loop.Statistics.DroppedContinuations, Is.EqualTo(1));
-            var late = Unhandled.Last();
+            var late = TakeUnhandled().Single();
             Assert.That(late.Message, Does.Contain("after the close's grace period (100 ms) had ended"));
             Assert.That(late.Message, Does.Not.Contain("Close the loop on its main thread"), "it was closed on its main thread");
         }
