@@ -266,6 +266,9 @@ namespace LoopBridge.Tests
             internal int ThrowOnRead = -1;
             private int reads;
 
+            /// <summary>The next read throws (reads made while the loop was built do not count).</summary>
+            internal void ThrowOnNextRead() => ThrowOnRead = Volatile.Read(ref reads) + 1;
+
             public override long NowTicks
             {
                 get
@@ -283,9 +286,10 @@ namespace LoopBridge.Tests
         [Test]
         public void Tick_ClockThrowsOnce_TheTickFails_TheNextTickRuns_CloseFinishes()
         {
-            var clock = new ThrowingClock { ThrowOnRead = 1 };
+            var clock = new ThrowingClock();
             var loop = new MainLoop(new MainLoopOptions { Clock = clock, CloseGracePeriod = TimeSpan.Zero });
             var first = loop.Run(() => 1);
+            clock.ThrowOnNextRead();
             Assert.Throws<InvalidOperationException>(() => loop.Tick());
             Assert.That(loop.Tick().ItemsRun, Is.EqualTo(1), "the next tick runs normally");
             Assert.That(first.GetResult(TimeSpan.Zero), Is.EqualTo(1));
