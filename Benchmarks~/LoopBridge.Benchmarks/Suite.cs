@@ -221,6 +221,7 @@ namespace LoopBridge.Benchmarks
             var headers = new List<string> { "pattern", "right after (MB)" };
             for (int s = 1; s <= _options.QuietSeconds; s++) headers.Add($"after {s} s quiet");
             headers.Add("objects pooled: right after → end");
+            headers.Add("bytes per pooled object");
             var table = new TextTable(headers.ToArray());
             foreach (var (name, r) in RetainedResults)
             {
@@ -232,6 +233,8 @@ namespace LoopBridge.Benchmarks
                 cells.Add(name == LoopBridgeName || name == PooledUniTaskName
                     ? $"{r.Samples[0].PooledObjects:N0} → {r.Samples[r.Samples.Count - 1].PooledObjects:N0}"
                     : "no pool");
+                long gained = r.Samples[0].PooledObjects - r.PooledBefore;
+                cells.Add(gained > 0 ? (r.Samples[0].Megabytes * 1e6 / gained).ToString("0", CultureInfo.InvariantCulture) : "–");
                 table.AddRow(cells.ToArray());
             }
             Tables.Add(("G. Memory retained after a burst",
@@ -240,7 +243,8 @@ namespace LoopBridge.Benchmarks
                 "(only for the two pooled patterns: the others keep nothing to give back). " +
                 $"LoopBridge starts from its steady pool (`PoolPolicy.Trim()` first) and uses the default policy (trim window {PoolPolicy.TrimDelay.TotalSeconds:0} s, floor {PoolPolicy.MinRetained:N0} per kind); " +
                 "its pool gives objects back when a garbage collection ends a trim window that saw no use, and each sample's full collection is such a collection. " +
-                "UniTask's pool may hold objects from the earlier scenarios before the burst (counted in its baseline). Objects pooled: the pool's own count.", table));
+                "UniTask's pool may hold objects from the earlier scenarios before the burst (counted in its baseline). Objects pooled: the pool's own count (LoopBridge: `PoolPolicy.RetainedCount`, UniTask: `TaskPool.GetCacheSizeInfo()`); " +
+                "bytes per pooled object: right-after memory divided by the objects the pool gained in the burst, an estimate of one pooled handle source's size.", table));
         }
 
         public void RunRoundTrip()

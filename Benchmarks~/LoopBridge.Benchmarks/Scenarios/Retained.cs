@@ -13,6 +13,9 @@ namespace LoopBridge.Benchmarks.Scenarios
     {
         /// <summary>Seconds of quiet (0 = right after the burst) and the process's live bytes above the baseline then.</summary>
         public List<(double Seconds, double Megabytes, long PooledObjects)> Samples { get; } = new List<(double, double, long)>();
+
+        /// <summary>Objects in the pattern's pool when the baseline was measured.</summary>
+        public long PooledBefore { get; set; }
     }
 
     /// <summary>
@@ -30,6 +33,7 @@ namespace LoopBridge.Benchmarks.Scenarios
         {
             var result = new RetainedResult();
             long baseline = LiveBytes();
+            result.PooledBefore = pooledObjects();
             var peer = create();
             try
             {
