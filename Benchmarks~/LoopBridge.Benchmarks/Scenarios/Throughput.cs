@@ -94,6 +94,13 @@ namespace LoopBridge.Benchmarks.Scenarios
             long freq = Stopwatch.Frequency;
             long t0 = Stopwatch.GetTimestamp();
             RunMainFor(peer, shared, t0 + (long)(_warmup.TotalSeconds * freq));
+            // Warm-up also lasts until every producer has cycled its window a few times, so queues and pools have grown
+            // to the steady depth before the measured window (with 16,384 in flight on a loaded machine, 50 ms is not enough).
+            long steady = 4L * _window * _producers;
+            while (shared.Checked() < steady && !shared.Abort)
+            {
+                RunMainFor(peer, shared, Stopwatch.GetTimestamp() + freq / 100);
+            }
 
             long items0 = shared.Checked();
             long bytes0 = GC.GetTotalAllocatedBytes(true);
