@@ -207,7 +207,8 @@ namespace LoopBridge.Benchmarks
             foreach (var (name, create) in Patterns)
             {
                 if (!FrameBased(create)) continue;
-                bool pooled = name == LoopBridgeName || name == PooledUniTaskName;
+                // --quick samples the quiet period of LoopBridge only (UniTask's pool has no trimming to wait for).
+                bool pooled = name == LoopBridgeName || (name == PooledUniTaskName && !_options.Quick);
                 Func<long> count = name == LoopBridgeName ? () => PoolPolicy.RetainedCount
                     : name == PooledUniTaskName ? Retained.UniTaskPooled
                     : () => 0L;

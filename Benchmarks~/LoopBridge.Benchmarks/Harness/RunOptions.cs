@@ -30,7 +30,7 @@ namespace LoopBridge.Benchmarks.Harness
         /// one trial. Many short interleaved trials: on shared cores the median of many short
         /// windows is steadier than a few long ones.
         /// </summary>
-        public int ThroughputTrials => Quick ? 3 : 9;
+        public int ThroughputTrials => Quick ? 2 : 9;
 
         /// <summary>A and B: handles in flight per producer, one set of cases each.</summary>
         public static readonly int[] InFlight = { 256, 16_384 };
