@@ -31,6 +31,10 @@ namespace LoopBridge.Benchmarks
             CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
             Thread.CurrentThread.Name = "main";
 
+            if (options.PoolHotPath)
+            {
+                return Micro.PoolHotPath.Run(ResultsFolder());
+            }
             if (options.Bdn)
             {
                 return Micro.MicroRunner.Run(options.BdnArgs, ResultsFolder());

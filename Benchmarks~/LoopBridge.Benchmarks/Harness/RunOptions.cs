@@ -9,6 +9,7 @@ namespace LoopBridge.Benchmarks.Harness
     {
         public bool Quick { get; private set; }
         public bool Bdn { get; private set; }
+        public bool PoolHotPath { get; private set; }
         public string? OutPath { get; private set; }
         public string Only { get; private set; } = "ABCDEFG";
         public string[] BdnArgs { get; private set; } = Array.Empty<string>();
@@ -80,6 +81,9 @@ namespace LoopBridge.Benchmarks.Harness
                     case "quick":
                         o.Quick = true;
                         break;
+                    case "pool-hot-path":
+                        o.PoolHotPath = true;
+                        break;
                     case "bdn":
                         o.Bdn = true;
                         break;
@@ -120,6 +124,7 @@ namespace LoopBridge.Benchmarks.Harness
             "  --pattern TEXT run only the patterns whose name contains TEXT (for profiling one of them)\n" +
             "  --out FILE     where to write the Markdown tables (default Benchmarks~/results/latest.md,\n" +
             "                 latest-quick.md for --quick)\n" +
+            "  --pool-hot-path  the pool's single-thread Rent+Return against the fixed-cap pool it replaced\n" +
             "  --bdn [args]   run the BenchmarkDotNet micro-benchmarks instead (args go to BenchmarkDotNet,\n" +
             "                 e.g. --filter '*Run*')";
 
