@@ -115,7 +115,18 @@ namespace LoopBridge.Benchmarks
                     {
                         foreach (var (name, create) in Patterns)
                         {
-                            var r = With(create, peer => peer.Accept(new Throughput(producers, _options.ThroughputWarmup, _options.ThroughputWindow, window)));
+                            ThroughputResult r;
+                            try
+                            {
+                                r = With(create, peer => peer.Accept(new Throughput(producers, _options.ThroughputWarmup, _options.ThroughputWindow, window)));
+                            }
+                            catch (InvalidOperationException e)
+                            {
+                                // One hung or failed trial (a peer's own problem) must not lose the whole run: it is shown in the table.
+                                a.Find(c, name)!.Note = b.Find(c, name)!.Note = "a trial failed: " + e.InnerException?.Message;
+                                _log($"  A/B {c,-26} trial {t + 1}: {name,-38} FAILED: {e.Message}");
+                                continue;
+                            }
                             a.Find(c, name)!.Samples.Add(r.ItemsPerSecond / 1e6);
                             b.Find(c, name)!.Samples.Add(r.BytesPerItem);
                             _log($"  A/B {c,-26} trial {t + 1}: {name,-38} {r.ItemsPerSecond / 1e6,7:0.00} M/s {r.BytesPerItem,7:0.0} B/item");
@@ -165,7 +176,17 @@ namespace LoopBridge.Benchmarks
                 {
                     foreach (var (name, create) in Patterns)
                     {
-                        var rounds = With(create, peer => peer.Accept(new Burst(producers, n, _options.BurstRounds)));
+                        BurstRound[] rounds;
+                        try
+                        {
+                            rounds = With(create, peer => peer.Accept(new Burst(producers, n, _options.BurstRounds)));
+                        }
+                        catch (InvalidOperationException e)
+                        {
+                            f.Find(c, name)!.Note = f1.Find(c, name)!.Note = "a trial failed: " + e.InnerException?.Message;
+                            _log($"  F {c,-11} trial {t + 1}: {name,-38} FAILED: {e.Message}");
+                            continue;
+                        }
                         f1.Find(c, name)!.Samples.Add(rounds[0].ItemsPerSecond / 1e6);
                         fb1.Find(c, name)!.Samples.Add(rounds[0].BytesPerItem);
                         var g = gcs[(c, name)];
