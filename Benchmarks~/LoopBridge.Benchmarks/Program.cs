@@ -31,6 +31,10 @@ namespace LoopBridge.Benchmarks
             CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
             Thread.CurrentThread.Name = "main";
 
+            if (options.PoolHotPath)
+            {
+                return Micro.PoolHotPath.Run(ResultsFolder());
+            }
             if (options.Bdn)
             {
                 return Micro.MicroRunner.Run(options.BdnArgs, ResultsFolder());
@@ -57,6 +61,9 @@ namespace LoopBridge.Benchmarks
             if (options.Runs('C')) Timed("C round trip", suite.RunRoundTrip);
             if (options.Runs('D')) Timed("D frame hitch", suite.RunFrameHitch);
             if (options.Runs('E')) Timed("E close with work pending", suite.RunClose);
+            // G before F: G measures what a pool keeps after one burst, and UniTask's pool never shrinks.
+            if (options.Runs('G')) Timed("G memory retained after a burst", suite.RunRetained);
+            if (options.Runs('F')) Timed("F bursts", suite.RunBurst);
             string loadAfter = Machine.LoadAverage();
 
             var targets = suite.Targets();
@@ -95,7 +102,9 @@ namespace LoopBridge.Benchmarks
             sb.AppendLine($"- runtime: {Machine.Runtime()}; {Affinity.Describe()}");
             sb.AppendLine($"- load average (1/5/15 min) before: {loadBefore}, after: {loadAfter} (the cores are shared: a load above the core count means noisy numbers)");
             sb.AppendLine($"- {options.Describe()}; took {elapsed.TotalSeconds:0} s");
-            sb.AppendLine("- command: `dotnet run -c Release --project Benchmarks~/LoopBridge.Benchmarks" + (options.Quick ? " -- --quick" : "") + "`");
+            sb.AppendLine("- command: `dotnet run -c Release --project Benchmarks~/LoopBridge.Benchmarks" + (options.Args.Length > 0 ? " -- " + string.Join(" ", options.Args) : "") + "`");
+            sb.AppendLine("- LoopBridge pool policy: " + $"TrimDelay {PoolPolicy.TrimDelay.TotalSeconds:0.###} s, MinRetained {PoolPolicy.MinRetained:N0}, MaxRetained {PoolPolicy.MaxRetained:N0}, TrimOnGarbageCollection {PoolPolicy.TrimOnGarbageCollection}");
+            sb.AppendLine("- the machine is shared with other builds and benchmarks while this runs: compare ratios within this file, and look at the min–max spread");
             sb.AppendLine();
             sb.AppendLine("Absolute numbers depend on the machine and on what else runs on it; the ratios to LoopBridge are the claim.");
             sb.AppendLine();

@@ -20,14 +20,14 @@ namespace LoopBridge.Benchmarks.Harness
         public static double Min(IReadOnlyList<double> samples)
         {
             double m = double.PositiveInfinity;
-            foreach (var s in samples) m = Math.Min(m, s);
+            foreach (var s in samples) if (!double.IsNaN(s)) m = Math.Min(m, s);
             return samples.Count == 0 ? double.NaN : m;
         }
 
         public static double Max(IReadOnlyList<double> samples)
         {
             double m = double.NegativeInfinity;
-            foreach (var s in samples) m = Math.Max(m, s);
+            foreach (var s in samples) if (!double.IsNaN(s)) m = Math.Max(m, s);
             return samples.Count == 0 ? double.NaN : m;
         }
 

@@ -22,7 +22,7 @@ namespace LoopBridge.Benchmarks.Scenarios
 
     /// <summary>
     /// Scenarios A and B, one trial: <c>producers</c> worker threads submit <c>x -> x + 1</c> as
-    /// fast as they can, each keeping a window of <see cref="Window"/> handles in flight and
+    /// fast as they can, each keeping a window of <c>window</c> handles in flight and
     /// consuming the oldest (spin until completed, read and check its result) before submitting
     /// again; the main thread ticks the dispatcher in a tight loop. After a warm-up the trial
     /// measures a window of steady state: items checked per second (A) and bytes allocated per item
@@ -32,7 +32,7 @@ namespace LoopBridge.Benchmarks.Scenarios
     /// </summary>
     internal sealed class Throughput : IPeerVisitor<ThroughputResult>
     {
-        /// <summary>Handles in flight per producer (a power of two).</summary>
+        /// <summary>The default handles in flight per producer.</summary>
         public const int Window = 256;
 
         private const int Stride = 16; // longs between two producers' counters: no false sharing
@@ -41,9 +41,13 @@ namespace LoopBridge.Benchmarks.Scenarios
         private readonly int _producers;
         private readonly TimeSpan _warmup;
         private readonly TimeSpan _duration;
+        private readonly int _window;
 
-        public Throughput(int producers, TimeSpan warmup, TimeSpan duration)
+        /// <param name="window">Handles in flight per producer (a power of two).</param>
+        public Throughput(int producers, TimeSpan warmup, TimeSpan duration, int window = Window)
         {
+            if (window <= 0 || (window & (window - 1)) != 0) throw new ArgumentOutOfRangeException(nameof(window), window, "a power of two");
+            _window = window;
             _producers = producers;
             _warmup = warmup;
             _duration = duration;
@@ -82,7 +86,7 @@ namespace LoopBridge.Benchmarks.Scenarios
             for (int i = 0; i < _producers; i++)
             {
                 int id = i + 1;
-                threads[i] = new Thread(() => Produce(peer, shared, id)) { IsBackground = true, Name = "producer " + id };
+                threads[i] = new Thread(() => Produce(peer, shared, id, _window)) { IsBackground = true, Name = "producer " + id };
                 threads[i].Start();
             }
 
@@ -90,6 +94,13 @@ namespace LoopBridge.Benchmarks.Scenarios
             long freq = Stopwatch.Frequency;
             long t0 = Stopwatch.GetTimestamp();
             RunMainFor(peer, shared, t0 + (long)(_warmup.TotalSeconds * freq));
+            // Warm-up also lasts until every producer has cycled its window a few times, so queues and pools have grown
+            // to the steady depth before the measured window (with 16,384 in flight on a loaded machine, 50 ms is not enough).
+            long steady = 4L * _window * _producers;
+            while (shared.Checked() < steady && !shared.Abort)
+            {
+                RunMainFor(peer, shared, Stopwatch.GetTimestamp() + freq / 100);
+            }
 
             long items0 = shared.Checked();
             long bytes0 = GC.GetTotalAllocatedBytes(true);
@@ -156,11 +167,11 @@ namespace LoopBridge.Benchmarks.Scenarios
             }
         }
 
-        private static void Produce<THandle>(Peer<THandle> peer, Shared shared, int id)
+        private static void Produce<THandle>(Peer<THandle> peer, Shared shared, int id, int window)
         {
             try
             {
-                var ring = new THandle[Window];
+                var ring = new THandle[window];
                 var fn = Harness.Work.AddOne;
                 ref long counter = ref shared.Counters[id * Stride];
                 Harness.Affinity.PinWorker(id - 1);
@@ -170,18 +181,18 @@ namespace LoopBridge.Benchmarks.Scenarios
 
                 while (!shared.Stop && !shared.Abort)
                 {
-                    int slot = (int)(submitted & (Window - 1));
-                    if (submitted >= Window)
+                    int slot = (int)(submitted & (window - 1));
+                    if (submitted >= window)
                     {
-                        if (!Consume(peer, shared, ref ring[slot], submitted - Window)) return;
+                        if (!Consume(peer, shared, ref ring[slot], submitted - window)) return;
                         Volatile.Write(ref counter, ++checkedCount);
                     }
                     ring[slot] = peer.Submit(unchecked((int)submitted), fn);
                     submitted++;
                 }
-                for (long k = Math.Max(0, submitted - Window); k < submitted && !shared.Abort; k++)
+                for (long k = Math.Max(0, submitted - window); k < submitted && !shared.Abort; k++)
                 {
-                    if (!Consume(peer, shared, ref ring[(int)(k & (Window - 1))], k)) return;
+                    if (!Consume(peer, shared, ref ring[(int)(k & (window - 1))], k)) return;
                     Volatile.Write(ref counter, ++checkedCount);
                 }
             }
