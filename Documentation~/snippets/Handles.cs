@@ -9,7 +9,7 @@ public static class HandleExamples
     public static async UniTask ConsumeOnce(MainLoop loop)
     {
         // <snippet:handle-consume>
-        LoopHandle<int> handle = loop.Run(() => 6 * 7);
+        var handle = loop.Run(() => 6 * 7);   // a LoopHandle<int>
         var answer = await handle;          // consumes the handle: its pooled source goes back to the pool
         // await handle;                    // a second consumption throws InvalidOperationException
         // </snippet>

@@ -6,32 +6,32 @@ using UnityEngine;
 // <snippet:migrate-dispatcher-before>
 public sealed class MainThreadDispatcher : MonoBehaviour
 {
-    static readonly Queue<Action> queue = new Queue<Action>();
+    static readonly Queue<Action> Pending = new Queue<Action>();
 
     public static void Enqueue(Action action)   // any thread
     {
-        lock (queue)
+        lock (Pending)
         {
-            queue.Enqueue(action);
+            Pending.Enqueue(action);
         }
     }
 
     void Update()
     {
-        lock (queue)                            // workers block for the whole drain
+        lock (Pending)                            // workers block for the whole drain
         {
-            while (queue.Count > 0)
+            while (Pending.Count > 0)
             {
-                queue.Dequeue().Invoke();       // one exception aborts the drain; work enqueued now runs this frame
+                Pending.Dequeue().Invoke();       // one exception aborts the drain; work enqueued now runs this frame
             }
         }
     }
 
     void OnDestroy()
     {
-        lock (queue)
+        lock (Pending)
         {
-            queue.Clear();                      // dropped: whoever waits on that work waits forever
+            Pending.Clear();                      // dropped: whoever waits on that work waits forever
         }
     }
 }

@@ -17,14 +17,20 @@ public sealed class MigrationSyncContextBefore : MonoBehaviour
         var tcs = new TaskCompletionSource<int>();                      // one allocation per call
         unityContext.Post(_ =>
         {
-            try { tcs.SetResult(health); }
-            catch (Exception e) { tcs.SetException(e); }
+            try
+            {
+                tcs.SetResult(health);
+            }
+            catch (Exception e)
+            {
+                tcs.SetException(e);
+            }
         }, null);
         return tcs.Task.Result;     // after play mode stopped: the post is never run, this blocks forever
     }
     // </snippet>
 
-    int health = 100;
+    readonly int health = 100;
 
     public int Use() => ReadHealth();
 }
@@ -41,7 +47,7 @@ public sealed class MigrationSyncContextAfter : MonoBehaviour
         loop.Run(this, self => self.health).GetResult(TimeSpan.FromSeconds(5));   // LoopClosedException at close
     // </snippet>
 
-    int health = 100;
+    readonly int health = 100;
 
     public int Use() => ReadHealth();
 }
