@@ -159,6 +159,57 @@ namespace LoopBridge.Tests.Headless
             }
         }
 
+        [Test]
+        public void UnityQuickStart_LeavingPlayModeWakesTheBlockedWorker_AndDropsTheOffload()
+        {
+            var glue = new[] { typeof(UnityMainLoop).Assembly, typeof(EditorMainLoop).Assembly };
+            UnityStubs.EditorEngine.Reset();
+            UnityStubs.EditorEngine.RunInitializeOnLoad(glue);
+            try
+            {
+                UnityStubs.EditorEngine.EnterPlayMode(false, glue);
+                var script = new QuickStart();
+                typeof(QuickStart).GetMethod("Start", BindingFlags.Instance | BindingFlags.NonPublic).Invoke(script, null);
+
+                // No frame runs: the worker's posts stay queued and it ends up blocked in GetResult (or is still
+                // computing). Leaving play mode closes the loop; whatever the worker was doing, it stops.
+                UnityStubs.EditorEngine.ExitPlayMode();
+                var guard = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+                while (!(Logged("worker stopped: ") && Logged("offload dropped: ")) && DateTime.UtcNow < guard)
+                {
+                    Thread.Sleep(1);
+                }
+
+                var report = string.Join(Environment.NewLine, Engine.Logs.Select(l => l.ToString()));
+                var texts = Engine.Logs.Select(l => l.Message?.ToString() ?? "").ToList();
+                Assert.That(texts, Has.Exactly(1).EqualTo("worker stopped: ExitingPlayMode"), report);
+                Assert.That(texts, Has.Exactly(1).EqualTo("offload dropped: ExitingPlayMode"), report);
+                Assert.That(texts, Has.None.StartsWith("result ").And.None.StartsWith("worker done").And.None.StartsWith("fib(30)"),
+                    "nothing queued for the closed loop ever runs\n" + report);
+                Assert.That(Engine.LoggedExceptions, Is.Empty, report);
+            }
+            finally
+            {
+                UnityStubs.EditorEngine.RaiseBeforeAssemblyReload();
+                UnityStubs.EditorEngine.Reset();
+            }
+        }
+
+        [Test]
+        public void Readme_StaysShort_WithATableOfContents()
+        {
+            var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+            Assert.That(new FileInfo(Path.Combine(Root, "README.md")).Length, Is.LessThanOrEqualTo(25 * 1024),
+                "issue 13: the README is read in five minutes; details go to Documentation~/");
+            Assert.That(readme, Does.Contain("## Contents"));
+            var headings = Regex.Matches(readme, @"^## (.+)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value.Trim()).Where(h => h != "Contents");
+            foreach (var heading in headings)
+            {
+                var anchor = "#" + Regex.Replace(heading.ToLowerInvariant(), @"[^a-z0-9 -]", "").Replace(' ', '-');
+                Assert.That(readme, Does.Contain("](" + anchor + ")"), $"the table of contents lists '{heading}' ({anchor})");
+            }
+        }
+
         private static bool Logged(string prefix) => Engine.Logs.Any(l => (l.Message?.ToString() ?? "").StartsWith(prefix, StringComparison.Ordinal));
 
         private static IEnumerable<(string File, string Text)> SnippetFiles() =>
