@@ -39,7 +39,9 @@ namespace LoopBridge
 
         static bool AttachToEditorLoopIfPresent()
         {
-            if (!EditorMainLoop.TryGetCurrent(out var editor))
+            // Only an open loop: a closed one is the previous domain's (its statics survive where Unity's would not),
+            // and the new one is created later in this domain load.
+            if (!EditorMainLoop.TryGetCurrent(out var editor) || !editor.IsOpen)
                 return false;
             UnityLoopDiagnostics.Attach(editor);
             editor.Diagnostics.TickCompleted -= s_OnEditorTick;

@@ -31,6 +31,7 @@ namespace LoopBridge.Tests.Glue
         {
             RunDelayCall();
             EnterPlayMode();
+            RunDelayCall(); // the domain reload of entering play mode attaches the editor-side diagnostics again
             var play = UnityMainLoop.Main;
             EditorEngine.EditorFrame();
             Assert.That(play.Diagnostics.IsHostPaused, Is.False);
@@ -50,6 +51,7 @@ namespace LoopBridge.Tests.Glue
         public void PlayLoopStall_IsLoggedAsAWarning_Once()
         {
             EnterPlayMode();
+            RunDelayCall(); // the domain reload of entering play mode attaches the editor-side diagnostics again
             var play = UnityMainLoop.Main;
             Assert.That(play.Diagnostics.WatchdogInterval, Is.EqualTo(UnityLoopDiagnostics.WatchdogInterval));
             play.Diagnostics.StallThreshold = TimeSpan.FromTicks(1);
@@ -76,6 +78,7 @@ namespace LoopBridge.Tests.Glue
         public void MonitorWindow_DrawsBothLoops_AndGivesBackDetailedTimingAndItsUpdateHandler()
         {
             EnterPlayMode();
+            RunDelayCall(); // the domain reload of entering play mode attaches the editor-side diagnostics again
             var play = UnityMainLoop.Main;
             var editor = EditorMainLoop.Current;
             var handlersBefore = EditorEngine.UpdateHandlerCount;

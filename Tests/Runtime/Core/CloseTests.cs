@@ -226,6 +226,9 @@ namespace LoopBridge.Tests
             var release = new TaskCompletionSource<bool>();
             var h = Loop.RunAsync(async ct => { await release.Task; });
             Loop.Tick();
+
+            // The grace period is measured with the loop's (manual) clock: it ends when the clock passes it.
+            Loop.Closing.Register(() => Clock.Advance(MainLoopOptions.DefaultCloseGracePeriod));
             Loop.Close(CloseReason.ExitingPlayMode);
             Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled));
             var ex = Assert.Throws<LoopClosedException>(() => h.GetResult(TimeSpan.Zero));
@@ -233,6 +236,8 @@ namespace LoopBridge.Tests
             Assert.That(Loop.Statistics.RunningAsync, Is.EqualTo(0));
             release.SetResult(true); // the late completion must not complete the handle a second time
             Assert.That(Loop.Statistics.Completed, Is.EqualTo(1));
+            Assert.That(Loop.Statistics.DroppedContinuations, Is.EqualTo(1), "the late continuation is counted, not run");
+            Assert.That(TakeUnhandled(), Has.Length.EqualTo(2), "the grace-period report and the late continuation's report");
         }
 
         [Test]
@@ -317,14 +322,14 @@ namespace LoopBridge.Tests
             Assert.That(awaiting.IsCompleted, Is.False, "the await is pending before the close");
 
             var closer = -1;
-            OnWorker(() =>
+            var joinCloser = StartWorker(() =>
             {
                 closer = Thread.CurrentThread.ManagedThreadId;
                 Loop.Close(CloseReason.Disposed);
             });
-            // Whichever thread finishes a close started elsewhere (the closing thread, or the main thread's next tick),
-            // it finishes within a few ticks.
+            // A close started elsewhere is finished by the main thread's next tick (the closing call waits for it).
             LoopAssert.TickUntil(Loop, () => Loop.State == LoopState.Closed, TimeSpan.FromSeconds(30), "the close finished");
+            joinCloser();
 
             Assert.That(awaitResumed.Wait(TimeSpan.FromSeconds(30)), Is.True, "the worker's await resumed (hang guard)");
             Assert.That(seenByAwait, Is.TypeOf<LoopClosedException>());
@@ -349,8 +354,9 @@ namespace LoopBridge.Tests
             var statusAtClosed = UniTaskStatus.Pending;
             Loop.Closed += (l, r) => statusAtClosed = h.Status;
 
-            OnWorker(() => Loop.Close(CloseReason.DomainReload));
+            var joinCloser = StartWorker(() => Loop.Close(CloseReason.DomainReload));
             LoopAssert.TickUntil(Loop, () => Loop.State == LoopState.Closed, TimeSpan.FromSeconds(30), "the close finished");
+            joinCloser();
 
             Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled));
             Assert.That(statusAtClosed, Is.EqualTo(UniTaskStatus.Canceled), "Closed was raised after the running work was failed");
@@ -359,6 +365,9 @@ namespace LoopBridge.Tests
             Assert.That(Loop.Statistics.RunningAsync, Is.EqualTo(0));
             Assert.That(Loop.Statistics.FailedByClose, Is.EqualTo(1));
             LoopAssert.NoPendingHandles(Loop);
+            var reported = TakeUnhandled();
+            Assert.That(reported, Has.Length.EqualTo(1), "the close reports the running work it had to fail");
+            Assert.That(reported[0].Message, Does.Contain("still running"));
         }
 
         [Test]
@@ -383,8 +392,9 @@ namespace LoopBridge.Tests
                 }
             });
             Loop.Tick();
-            OnWorker(() => Loop.Close(CloseReason.ExitingPlayMode));
+            var joinCloser = StartWorker(() => Loop.Close(CloseReason.ExitingPlayMode));
             LoopAssert.TickUntil(Loop, () => Loop.State == LoopState.Closed, TimeSpan.FromSeconds(30), "the close finished");
+            joinCloser();
             Assert.That(finallyOn, Is.EqualTo(mainId));
             Assert.That(h.IsCompleted, Is.True);
         }
@@ -404,6 +414,9 @@ namespace LoopBridge.Tests
             Loop.Close(CloseReason.ExitingPlayMode);
             Assert.That(Assert.Throws<LoopClosedException>(() => h.GetResult(TimeSpan.Zero)).Reason, Is.EqualTo(CloseReason.ExitingPlayMode));
             Assert.That(Loop.Statistics.DroppedContinuations, Is.EqualTo(0));
+            var atClose = TakeUnhandled();
+            Assert.That(atClose, Has.Length.EqualTo(1), "the close reports the work it had to fail");
+            Assert.That(atClose[0].Message, Does.Contain("still running"));
 
             // The continuation is posted to the closed loop's context from a worker: it cannot run on the main thread
             // any more, and must not run on the worker behind the user's back.
@@ -413,7 +426,7 @@ namespace LoopBridge.Tests
             Assert.That(Loop.Statistics.DroppedContinuations, Is.EqualTo(1), "counted");
             var reported = TakeUnhandled();
             Assert.That(reported, Has.Length.EqualTo(1), "reported once to UnhandledException");
-            Assert.That(reported[0].Message, Does.Contain("dropped"));
+            Assert.That(reported[0].Message, Does.Contain("did not run"));
         }
 
         [Test]

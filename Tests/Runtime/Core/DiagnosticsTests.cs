@@ -182,7 +182,7 @@ namespace LoopBridge.Tests
 
             Loop.Diagnostics.TickCompleted += _ => throw new InvalidOperationException("observer");
             Loop.Tick();
-            Assert.That(Unhandled.Single().Message, Is.EqualTo("observer"));
+            Assert.That(TakeUnhandled().Single().Message, Is.EqualTo("observer"));
         }
 
         [Test]

@@ -71,7 +71,14 @@ namespace LoopBridge.Tests
         }
 
         /// <summary>Runs <paramref name="body"/> on a new thread and waits (bounded) for it to finish.</summary>
-        protected static void OnWorker(Action body, int timeoutMs = 10000)
+        protected static void OnWorker(Action body, int timeoutMs = 10000) => StartWorker(body, timeoutMs)();
+
+        /// <summary>
+        /// Starts <paramref name="body"/> on a new thread and returns the join: call it to wait (bounded) for the thread and
+        /// rethrow its failure. For work the main thread must help finish, e.g. a close started on a worker, which the
+        /// main thread's next tick completes.
+        /// </summary>
+        protected static Action StartWorker(Action body, int timeoutMs = 10000)
         {
             Exception failure = null;
             var t = new Thread(() =>
@@ -86,11 +93,14 @@ namespace LoopBridge.Tests
                 }
             }) { IsBackground = true };
             t.Start();
-            Assert.That(t.Join(timeoutMs), Is.True, "worker did not finish in time");
-            if (failure != null)
+            return () =>
             {
-                throw new AssertionException("worker failed: " + failure);
-            }
+                Assert.That(t.Join(timeoutMs), Is.True, "worker did not finish in time");
+                if (failure != null)
+                {
+                    throw new AssertionException("worker failed: " + failure);
+                }
+            };
         }
     }
 }

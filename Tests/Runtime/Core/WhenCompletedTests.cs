@@ -262,10 +262,15 @@ namespace LoopBridge.Tests
             var job = new FakeJob();
             var h = Loop.WhenCompleted(job).Preserve();
             Loop.Tick();
-            OnWorker(() => Loop.Close(CloseReason.Disposed));
+            var joinCloser = StartWorker(() => Loop.Close(CloseReason.Disposed));
+
+            // The handle fails at once on the closing thread; the main thread's next tick finishes the close.
+            Assert.That(SpinWait.SpinUntil(() => h.Status != UniTaskStatus.Pending, 30000), Is.True, "the handle failed (hang guard)");
+            Assert.That(job.CompleteCalls, Is.EqualTo(0), "JobHandle.Complete is main-thread-only");
+            Testing.LoopAssert.TickUntil(Loop, () => Loop.State == LoopState.Closed, TimeSpan.FromSeconds(30), "the close finished");
+            joinCloser();
             Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled));
             Assert.Throws<LoopClosedException>(() => h.GetResult(TimeSpan.Zero));
-            Assert.That(job.CompleteCalls, Is.EqualTo(0), "JobHandle.Complete is main-thread-only");
         }
 
         [Test]
