@@ -61,7 +61,14 @@ namespace LoopBridge.Tests.Mono
 
             internal FailurePrinter(string leg) => this.leg = leg;
 
-            public void TestStarted(ITest test) => Current = test.FullName;
+            static readonly bool Trace = Environment.GetEnvironmentVariable("LOOPBRIDGE_MONO_TRACE") == "1";
+
+            public void TestStarted(ITest test)
+            {
+                Current = test.FullName;
+                if (Trace && !test.IsSuite)
+                    Console.Error.WriteLine($"{leg}: start {test.FullName}"); // LOOPBRIDGE_MONO_TRACE=1: find a test that crashes the runtime
+            }
 
             public void TestFinished(ITestResult result)
             {
