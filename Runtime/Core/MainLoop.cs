@@ -229,7 +229,7 @@ namespace LoopBridge
             var handlers = UnhandledException;
             if (handlers == null)
             {
-                WriteToStandardError($"[LoopBridge] {name}: unhandled exception in work without a handle: {exception}");
+                WriteToStandardError($"[LoopBridge] {name}: unhandled (no UnhandledException handler): {exception}");
                 return;
             }
 
