@@ -58,7 +58,7 @@ namespace LoopBridge.Samples.UnityAwaitable
             Debug.Log($"handle awaited as an Awaitable at frame {frame}");
 
             var nextFrame = loop.WhenCompleted(Awaitable.NextFrameAsync());
-            await Task.Run(() => nextFrame.Wait(TimeSpan.FromSeconds(5))); // a worker blocks on an Awaitable
+            await Task.Run(() => nextFrame.GetResult(TimeSpan.FromSeconds(5))); // a worker blocks on an Awaitable
             Debug.Log("a worker waited for Awaitable.NextFrameAsync through its handle");
         }
 
