@@ -81,6 +81,12 @@ namespace LoopBridge.Benchmarks
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             File.WriteAllText(path, Markdown(options, suite, targets, loadBefore, loadAfter, total.Elapsed), new UTF8Encoding(false));
             Console.WriteLine("wrote " + Path.GetFullPath(path));
+            if (options.OutPath == null && !options.Quick)
+            {
+                // The committed full run is also the generated section of Documentation~/performance.md.
+                var page = DocumentationPage.Update(ResultsFolder(), path);
+                if (page != null) Console.WriteLine("wrote the generated section of " + page);
+            }
             return 0;
         }
 

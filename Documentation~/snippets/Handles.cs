@@ -70,7 +70,7 @@ public static class HandleExamples
         using var cts = new CancellationTokenSource();
         var queued = loop.Run(() => LoadConfig(), cts.Token);
         cts.Cancel();                       // before a tick ran it: it never runs, the handle is Canceled
-        var canceled = queued.Cancel();     // the same through the handle; false once the work has started
+        var canceled = queued.Cancel();     // the same through the handle; false when nothing is left to cancel
 
         var download = loop.RunAsync(async ct =>
         {
