@@ -327,6 +327,8 @@ namespace LoopBridge.Tests
                 closer = Thread.CurrentThread.ManagedThreadId;
                 Loop.Close(CloseReason.Disposed);
             });
+            // Tick only once the close has started: a tick before it would run the queued work (a race lost on Mono).
+            Assert.That(SpinWait.SpinUntil(() => Loop.State != LoopState.Open, 30000), Is.True, "the close started (hang guard)");
             // A close started elsewhere is finished by the main thread's next tick (the closing call waits for it).
             LoopAssert.TickUntil(Loop, () => Loop.State == LoopState.Closed, TimeSpan.FromSeconds(30), "the close finished");
             joinCloser();
