@@ -402,6 +402,35 @@ namespace LoopBridge.Tests
         }
 
         [Test]
+        public void Close_FromAnotherThread_AwaitOnTheWorksToken_ResumesOnTheMainThread_NotOnTheClosingThread()
+        {
+            // Regression (Mono/.NET Framework): the work's Closing registration, made inside a tick, runs on the closing
+            // thread in the ExecutionContext it captured, which carries the loop's SynchronizationContext; the await
+            // below then resumed inline on the closing thread instead of being posted to the main thread.
+            UseLoop(new MainLoopOptions { CloseGracePeriod = TimeSpan.FromSeconds(30) });
+            var mainId = Thread.CurrentThread.ManagedThreadId;
+            var finallyOn = -1;
+            var h = Loop.RunAsync(async ct =>
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                finally
+                {
+                    finallyOn = Thread.CurrentThread.ManagedThreadId;
+                }
+            });
+            Loop.Tick();
+            var joinCloser = StartWorker(() => Loop.Close(CloseReason.ExitingPlayMode));
+            Assert.That(SpinWait.SpinUntil(() => Loop.State != LoopState.Open, 30000), Is.True, "the close started (hang guard)");
+            LoopAssert.TickUntil(Loop, () => Loop.State == LoopState.Closed, TimeSpan.FromSeconds(30), "the close finished");
+            joinCloser();
+            Assert.That(finallyOn, Is.EqualTo(mainId), "finally ran on the main thread");
+            Assert.That(h.IsCompleted, Is.True);
+        }
+
+        [Test]
         public void Close_ThenAContinuationArrivesFromAWorker_IsDropped_CountedAndReported()
         {
             UseLoop(new MainLoopOptions { Clock = Clock, CloseGracePeriod = TimeSpan.Zero });
