@@ -46,18 +46,40 @@ namespace LoopBridge.Tests.Mono
                 return 2;
             }
 
+            if (result.FailCount != listener.Failed)
+                PrintUnreported(leg, result, listener); // a failure the listener never saw as a test result still gets a name
+
             var skipped = result.SkipCount + result.InconclusiveCount;
             Console.WriteLine($"{leg}: {result.PassCount} passed, {result.FailCount} failed" + (skipped > 0 ? $", {skipped} skipped" : ""));
             return result.FailCount == 0 && result.PassCount > 0 ? 0 : 1;
+        }
+
+        /// <summary>Names every failed test in the result tree that <paramref name="listener"/> did not print.</summary>
+        static void PrintUnreported(string leg, ITestResult result, FailurePrinter listener)
+        {
+            if (result.HasChildren)
+            {
+                foreach (var child in result.Children)
+                    PrintUnreported(leg, child, listener);
+            }
+            else if (result.ResultState.Status == TestStatus.Failed && !listener.Printed.Contains(result.FullName))
+            {
+                Console.WriteLine($"{leg}: FAILED (not reported while running) {result.FullName} ({result.ResultState.Site}): {result.Message}");
+            }
         }
 
         /// <summary>Prints every failed or skipped test with its message as it finishes.</summary>
         sealed class FailurePrinter : ITestListener
         {
             readonly string leg;
+            // NUnit swaps Console.Out/Error for its own capture (sent to TestOutput) while a test runs: write to the
+            // process's own streams, taken before the run, or every failure and trace line is swallowed.
+            readonly System.IO.TextWriter stdout = Console.Out;
+            readonly System.IO.TextWriter stderr = Console.Error;
             internal volatile string Current = "(none)";
             internal int Passed;
             internal int Failed;
+            internal readonly HashSet<string> Printed = new HashSet<string>();
 
             internal FailurePrinter(string leg) => this.leg = leg;
 
@@ -67,7 +89,7 @@ namespace LoopBridge.Tests.Mono
             {
                 Current = test.FullName;
                 if (Trace && !test.IsSuite)
-                    Console.Error.WriteLine($"{leg}: start {test.FullName}"); // LOOPBRIDGE_MONO_TRACE=1: find a test that crashes the runtime
+                    stderr.WriteLine($"{leg}: start {test.FullName}"); // LOOPBRIDGE_MONO_TRACE=1: find a test that crashes the runtime
             }
 
             public void TestFinished(ITestResult result)
@@ -76,7 +98,7 @@ namespace LoopBridge.Tests.Mono
                 {
                     // A fixture whose setup failed fails its tests without running them; say why once.
                     if (result.ResultState.Status == TestStatus.Failed && result.ResultState.Site != FailureSite.Child)
-                        Console.WriteLine($"{leg}: FAILED {result.FullName} ({result.ResultState.Site}): {result.Message}");
+                        stdout.WriteLine($"{leg}: FAILED {result.FullName} ({result.ResultState.Site}): {result.Message}");
                     return;
                 }
                 switch (result.ResultState.Status)
@@ -86,12 +108,13 @@ namespace LoopBridge.Tests.Mono
                         break;
                     case TestStatus.Failed:
                         Failed++;
-                        Console.WriteLine($"{leg}: FAILED {result.FullName}: {result.Message}");
+                        Printed.Add(result.FullName);
+                        stdout.WriteLine($"{leg}: FAILED {result.FullName}: {result.Message}");
                         if (!string.IsNullOrEmpty(result.StackTrace))
-                            Console.WriteLine(result.StackTrace);
+                            stdout.WriteLine(result.StackTrace);
                         break;
                     default:
-                        Console.WriteLine($"{leg}: skipped {result.FullName}: {result.Message}");
+                        stdout.WriteLine($"{leg}: skipped {result.FullName}: {result.Message}");
                         break;
                 }
             }

@@ -141,6 +141,18 @@ namespace LoopBridge.Internal
                 return;
             }
 
+            // Mono/.NET Framework run a token callback in the ExecutionContext captured by Register, and it carries the
+            // SynchronizationContext: the Closing registration is made inside a tick, so a close on another thread would
+            // get the loop's context here, and an await of the work (e.g. Task.Delay(x, token)) would resume inline on
+            // this thread instead of being posted to the main thread. Cancel without it off the main thread.
+            var loop = Loop;
+            var flowed = SynchronizationContext.Current;
+            var clear = flowed != null && ReferenceEquals(flowed, loop.SyncContext) && !loop.IsMainThread;
+            if (clear)
+            {
+                SynchronizationContext.SetSynchronizationContext(null);
+            }
+
             try
             {
                 cts.Cancel();
@@ -152,7 +164,14 @@ namespace LoopBridge.Internal
             catch (AggregateException ex)
             {
                 // A callback registered by the user's work threw: report it, the cancellation itself happened.
-                Loop.ReportUnhandled(ex);
+                loop.ReportUnhandled(ex);
+            }
+            finally
+            {
+                if (clear)
+                {
+                    SynchronizationContext.SetSynchronizationContext(flowed);
+                }
             }
         }
     }

@@ -327,6 +327,8 @@ namespace LoopBridge.Tests
                 closer = Thread.CurrentThread.ManagedThreadId;
                 Loop.Close(CloseReason.Disposed);
             });
+            // Tick only once the close has started: a tick before it would run the queued work (a race lost on Mono).
+            Assert.That(SpinWait.SpinUntil(() => Loop.State != LoopState.Open, 30000), Is.True, "the close started (hang guard)");
             // A close started elsewhere is finished by the main thread's next tick (the closing call waits for it).
             LoopAssert.TickUntil(Loop, () => Loop.State == LoopState.Closed, TimeSpan.FromSeconds(30), "the close finished");
             joinCloser();
@@ -396,6 +398,35 @@ namespace LoopBridge.Tests
             LoopAssert.TickUntil(Loop, () => Loop.State == LoopState.Closed, TimeSpan.FromSeconds(30), "the close finished");
             joinCloser();
             Assert.That(finallyOn, Is.EqualTo(mainId));
+            Assert.That(h.IsCompleted, Is.True);
+        }
+
+        [Test]
+        public void Close_FromAnotherThread_AwaitOnTheWorksToken_ResumesOnTheMainThread_NotOnTheClosingThread()
+        {
+            // Regression (Mono/.NET Framework): the work's Closing registration, made inside a tick, runs on the closing
+            // thread in the ExecutionContext it captured, which carries the loop's SynchronizationContext; the await
+            // below then resumed inline on the closing thread instead of being posted to the main thread.
+            UseLoop(new MainLoopOptions { CloseGracePeriod = TimeSpan.FromSeconds(30) });
+            var mainId = Thread.CurrentThread.ManagedThreadId;
+            var finallyOn = -1;
+            var h = Loop.RunAsync(async ct =>
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                finally
+                {
+                    finallyOn = Thread.CurrentThread.ManagedThreadId;
+                }
+            });
+            Loop.Tick();
+            var joinCloser = StartWorker(() => Loop.Close(CloseReason.ExitingPlayMode));
+            Assert.That(SpinWait.SpinUntil(() => Loop.State != LoopState.Open, 30000), Is.True, "the close started (hang guard)");
+            LoopAssert.TickUntil(Loop, () => Loop.State == LoopState.Closed, TimeSpan.FromSeconds(30), "the close finished");
+            joinCloser();
+            Assert.That(finallyOn, Is.EqualTo(mainId), "finally ran on the main thread");
             Assert.That(h.IsCompleted, Is.True);
         }
 
