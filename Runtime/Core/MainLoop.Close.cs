@@ -282,6 +282,10 @@ namespace LoopBridge
             // write above, any later enqueue drains by itself (EnqueueEntry).
             DrainClosed();
 
+            // Cancellation requests for running work that no tick delivered: the close cancelled that work through
+            // Closing; give back their references. A later request does the same by itself (RequestCancelRunning).
+            DeliverPendingCancels(mayCancel: false);
+
             var handlers = Closed;
             if (handlers != null)
             {

@@ -82,7 +82,7 @@ namespace LoopBridge
         /// <summary>
         /// Queues async work: it starts on the main thread during a tick and the handle completes when the returned
         /// UniTask completes. While it runs, awaits of Tasks and LoopHandles resume on the main thread through this loop
-        /// (and <see cref="NextFrame"/> / <see cref="SwitchTo"/> come back to it explicitly). Any thread.
+        /// (and <see cref="NextFrame()"/> / <see cref="SwitchTo()"/> come back to it explicitly). Any thread.
         /// </summary>
         /// <param name="func">The work; receives a token cancelled by the handle's <c>Cancel()</c>, by
         /// <paramref name="cancellationToken"/> and by <see cref="Closing"/>. The token is valid only while the work runs.</param>
@@ -129,11 +129,19 @@ namespace LoopBridge
         /// <param name="cancellationToken">Cancels the work (before it starts: it never runs).</param>
         /// <returns>The handle; already failed with <see cref="LoopClosedException"/> if the loop is not open.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="work"/> is null.</exception>
+        /// <exception cref="PlatformNotSupportedException">The loop has no threads (<see cref="SupportsThreads"/> is false,
+        /// as in Unity's WebGL player): the work is refused at once rather than run on the main thread behind the
+        /// caller's back (a hidden frame hitch). Slice the work with <see cref="RunAsync{T}"/> and <see cref="NextFrame()"/> instead.</exception>
         public LoopHandle<T> Offload<T>(Func<CancellationToken, T> work, CancellationToken cancellationToken = default)
         {
             if (work == null)
             {
                 throw new ArgumentNullException(nameof(work));
+            }
+
+            if (!supportsThreads)
+            {
+                throw NoThreads(nameof(Offload));
             }
 
             return RunAsync(async token =>
@@ -231,10 +239,32 @@ namespace LoopBridge
 
         /// <summary>
         /// <c>await loop.NextFrame()</c> resumes on the main thread on a later tick, even when called there: the way
-        /// async work waits across frames. Throws <see cref="LoopClosedException"/> like <see cref="SwitchTo"/>. Any thread.
+        /// async work waits across frames. Throws <see cref="LoopClosedException"/> like <see cref="SwitchTo()"/>. Any thread.
         /// </summary>
         /// <returns>The awaitable.</returns>
         public LoopSwitchAwaitable NextFrame() => new LoopSwitchAwaitable(this, forceYield: true);
+
+        /// <summary>
+        /// <see cref="SwitchTo()"/> that can be cancelled: if <paramref name="cancellationToken"/> is cancelled by the
+        /// time the await ends, it throws <see cref="OperationCanceledException"/> instead of continuing. Already
+        /// cancelled: throws at once, on the awaiting thread. Cancelled while waiting for the tick: the tick resumes the
+        /// awaiting code on the main thread, where it throws. A close wins: <see cref="LoopClosedException"/>. The token
+        /// is checked, never registered (nothing to release, no allocation, no thread needed). Any thread.
+        /// </summary>
+        /// <param name="cancellationToken">Stops the switch.</param>
+        /// <returns>The awaitable.</returns>
+        public LoopSwitchAwaitable SwitchTo(CancellationToken cancellationToken) => new LoopSwitchAwaitable(this, forceYield: false, cancellationToken);
+
+        /// <summary>
+        /// <see cref="NextFrame()"/> that can be cancelled: if <paramref name="cancellationToken"/> is cancelled by the
+        /// time the await ends, it throws <see cref="OperationCanceledException"/> on the main thread in that tick
+        /// (at once, on the awaiting thread, if it is already cancelled). Inside <see cref="RunAsync(Func{CancellationToken, UniTask}, CancellationToken)"/>
+        /// pass the work's own token: a cancellation of the caller's token reaches it at the start of the next tick,
+        /// before this await resumes, so the work ends Canceled. A close wins: <see cref="LoopClosedException"/>. Any thread.
+        /// </summary>
+        /// <param name="cancellationToken">Stops the wait.</param>
+        /// <returns>The awaitable.</returns>
+        public LoopSwitchAwaitable NextFrame(CancellationToken cancellationToken) => new LoopSwitchAwaitable(this, forceYield: true, cancellationToken);
 
         /// <summary>Queues a rented, initialised item, or completes it at once; returns the handle's token.</summary>
         private short Submit(LoopWorkItem item, CancellationToken cancellationToken, bool fireAndForget)

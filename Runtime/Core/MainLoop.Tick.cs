@@ -128,6 +128,11 @@ namespace LoopBridge
             SynchronizationContext.SetSynchronizationContext(syncContext);
             try
             {
+                // First, cancellations of running work asked since the last tick (a caller's token cancelled on any
+                // thread): cancelled here, on the main thread, before any entry runs, so a continuation due in this
+                // very tick already sees its token cancelled.
+                DeliverPendingCancels(mayCancel: true);
+
                 // The snapshot: a marker goes in behind everything queued so far; what is submitted from now on lands
                 // behind it and waits for a later tick. An idle frame stops here.
                 var marker = queue.IsEmpty ? null : ItemPool<TickMarker>.Rent();

@@ -48,6 +48,9 @@ namespace LoopBridge
 
         private readonly string name;
 
+        /// <summary>See <see cref="SupportsThreads"/>; from the options, fixed for the loop's life.</summary>
+        private readonly bool supportsThreads;
+
         /// <summary>Written by the <see cref="MaxItemsPerTick"/> setter (any thread), read at the start of each tick.</summary>
         private int maxItemsPerTick;
 
@@ -89,6 +92,7 @@ namespace LoopBridge
             closeGraceTicks = options.CloseGracePeriod.Ticks;
             clock = options.Clock ?? LoopClock.System;
             name = options.Name ?? "MainLoop";
+            supportsThreads = options.SupportsThreads;
             tracked = options.TrackHandles ? new System.Collections.Generic.HashSet<LoopWorkItem>() : null;
             syncContext = new LoopSynchronizationContext(this);
             diagnostics = new LoopDiagnostics(this, clock, name);

@@ -21,6 +21,7 @@ namespace LoopBridge
         private TimeSpan tickBudget;
         private TimeSpan closeGracePeriod = DefaultCloseGracePeriod;
         private int initialQueueCapacity = 1024;
+        private bool supportsThreads = LoopPlatform.SupportsThreads;
 
         /// <summary>
         /// The most queue entries one tick takes; 0 (the default) means no cap. A tick always takes at least one entry,
@@ -82,6 +83,22 @@ namespace LoopBridge
         /// shipping builds.
         /// </summary>
         public bool TrackHandles { get; set; }
+
+        /// <summary>
+        /// Whether the loop may use threads other than its main thread; default <see cref="LoopPlatform.SupportsThreads"/>
+        /// (false only in Unity's WebGL player). With false, <see cref="MainLoop.Offload{T}"/> throws
+        /// <see cref="PlatformNotSupportedException"/> at once, and the loop never touches the thread pool: cancellation
+        /// of running work is delivered by the next tick in every mode. Set it to false on a threaded platform to
+        /// find, in the editor or in tests, code that would fail on WebGL.
+        /// </summary>
+        /// <exception cref="PlatformNotSupportedException">Set to true where <see cref="LoopPlatform.SupportsThreads"/> is false.</exception>
+        public bool SupportsThreads
+        {
+            get => supportsThreads;
+            set => supportsThreads = !value || LoopPlatform.SupportsThreads
+                ? value
+                : throw new PlatformNotSupportedException("MainLoopOptions.SupportsThreads cannot be true: this platform (Unity's WebGL player) has no threads.");
+        }
 
         /// <summary>A name shown in diagnostics (exception messages, <see cref="MainLoop.ToString"/>).</summary>
         public string? Name { get; set; }

@@ -175,8 +175,14 @@ namespace LoopBridge.Headless
         /// once. Any thread; at most once per runner.
         /// </summary>
         /// <exception cref="InvalidOperationException">The runner was already started, run or stopped.</exception>
+        /// <exception cref="PlatformNotSupportedException">The platform has no threads (<see cref="LoopPlatform.SupportsThreads"/> is false, as in Unity's WebGL player).</exception>
         public void Start()
         {
+            if (!LoopPlatform.SupportsThreads)
+            {
+                throw new PlatformNotSupportedException("HeadlessRunner.Start needs a thread of its own, and this platform has none (LoopPlatform.SupportsThreads is false). In Unity, use UnityMainLoop.Main, which the PlayerLoop ticks.");
+            }
+
             BeginRunning();
             var thread = new Thread(RunFramesAndClose) { IsBackground = true, Name = threadName };
             Volatile.Write(ref mainThread, thread);

@@ -40,16 +40,16 @@ namespace LoopBridge.Samples.AsyncAcrossThreads
                 checksum = Churn(checksum, round, cancellationToken);
 
                 // Back to the main thread. Throws LoopClosedException if play mode ended meanwhile,
-                // so the rest of the method never runs against a dead scene.
-                await loop.SwitchTo();
-                cancellationToken.ThrowIfCancellationRequested();
+                // so the rest of the method never runs against a dead scene, and
+                // OperationCanceledException if the GameObject was destroyed.
+                await loop.SwitchTo(cancellationToken);
                 Debug.Log($"round {round}: checksum {checksum} at frame {Time.frameCount}");
 
                 // Let a frame pass before the next round. The GameObject may be destroyed during that
-                // frame: check the token after every await before touching it again (`name` above), so
-                // the work ends Canceled, not Faulted by a MissingReferenceException.
-                await loop.NextFrame();
-                cancellationToken.ThrowIfCancellationRequested();
+                // frame: the loop cancels this token at the start of the next tick, before resuming us,
+                // so NextFrame(token) throws and the work ends Canceled, not Faulted by a
+                // MissingReferenceException when it touches `name` above.
+                await loop.NextFrame(cancellationToken);
             }
             return checksum;
         }

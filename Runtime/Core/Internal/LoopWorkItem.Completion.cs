@@ -28,7 +28,15 @@ namespace LoopBridge.Internal
         private static readonly Action<object?> TokenCanceledAction = s => ((LoopWorkItem)s!).OnTokenCanceled();
         private static readonly SendOrPostCallback PostToContextCallback = s => ((ContinuationBox)s!).Invoke();
         private static readonly WaitCallback ThreadPoolCallback = s => ((ContinuationBox)s!).Invoke();
-        private static readonly WaitCallback CancelRunningCallback = s => ((LoopWorkItem)s!).CancelRunningThenRelease();
+
+        /// <summary>
+        /// The link of the loop's stack of running items whose caller's token was cancelled (see
+        /// <see cref="MainLoop.RequestCancelRunning"/>): the next item on the stack, or null. Written by the pushing
+        /// thread before its compare-and-swap publishes the item, read and cleared by the one thread that took the
+        /// whole stack, before it releases the stack's reference. An item is pushed at most once per use (the token's
+        /// callback runs once).
+        /// </summary>
+        internal LoopWorkItem? NextCancel;
 
         /// <summary>Whether the work side must never run more user code: cancellation was asked through the handle or token.</summary>
         protected bool CancelRequested => Volatile.Read(ref cancelRequested) != 0;
@@ -240,6 +248,14 @@ namespace LoopBridge.Internal
                     context!.Post(PostToContextCallback, new ContinuationBox(action, state, target, context));
                     break;
                 default:
+                    if (!loop!.SupportsThreads)
+                    {
+                        // No thread pool (WebGL): an await registered off the main thread cannot happen there, but if
+                        // it ever does, the loop is the only place left to run it.
+                        loop.DeliverToMainThread(action, state);
+                        break;
+                    }
+
                     ThreadPool.UnsafeQueueUserWorkItem(ThreadPoolCallback, new ContinuationBox(action, state, target, null));
                     break;
             }
@@ -250,21 +266,36 @@ namespace LoopBridge.Internal
             // While this registration callback runs, the item cannot be recycled: Publish disposes the registration,
             // and Dispose waits for a running callback. So this callback must stay short and never run user code
             // (it would make that wait, and so the main thread, depend on the user's code): a running async item's
-            // own token is cancelled later, off this thread.
+            // own token is cancelled later, by the loop's next tick on the main thread (never by a thread-pool
+            // callback: Unity APIs throw there, and WebGL has no thread pool).
             Interlocked.Exchange(ref cancelRequested, 1);
             if (!TryComplete(Queued, UniTaskStatus.Canceled, NewCanceledException(), byClose: false, external: true)
                 && Volatile.Read(ref phase) == Running)
             {
+                // The loop's stack holds a reference until the tick (or the close) has taken the item off it.
+                // Safe (refs >= 1): the work side holds its reference until after Publish, and Publish disposes this
+                // registration, which waits for this callback to return.
                 Interlocked.Increment(ref refs);
-                ThreadPool.QueueUserWorkItem(CancelRunningCallback, this);
+                loop!.RequestCancelRunning(this);
             }
         }
 
-        private void CancelRunningThenRelease()
+        /// <summary>
+        /// Called for an item taken off the loop's cancel stack (see <see cref="NextCancel"/>): on the main thread at
+        /// the start of a tick (<paramref name="mayCancel"/>: cancel the running work's token there, so its callbacks
+        /// and every continuation of this tick see it), or by a close (which cancels the work through
+        /// <see cref="MainLoop.Closing"/> anyway, so only the reference is given back). Then releases the stack's
+        /// reference. Never throws.
+        /// </summary>
+        internal void DeliverCancelRequest(bool mayCancel)
         {
             try
             {
-                CancelRunning();
+                Step("cancel.deliver");
+                if (mayCancel && Volatile.Read(ref phase) == Running)
+                {
+                    CancelRunning();
+                }
             }
             finally
             {

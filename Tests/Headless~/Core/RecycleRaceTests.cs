@@ -149,9 +149,11 @@ namespace LoopBridge.Tests.Headless
         [Test]
         public void CallerTokenCancelled_WhileItsCallbackWaitsForTheMainThread_CompletionDoesNotDeadlock()
         {
-            // The work's token has a callback that runs through the loop's SynchronizationContext, so a cancel from a
-            // worker blocks that worker until a tick. Completing the work on the main thread meanwhile must not wait
-            // for that callback (a registration Dispose would), or the main thread never ticks again.
+            // The work's token has a callback that runs through the loop's SynchronizationContext. It used to be
+            // cancelled from a worker (which then blocked until a tick), and completing the work on the main thread
+            // meanwhile must not wait for that callback (a registration Dispose would). Since issue 11 the caller's
+            // token only records the request: the cancelling thread never waits for the main thread, and the next
+            // tick cancels the work's token on the main thread, where the callback runs inline.
             Exception failure = null;
             var status = UniTaskStatus.Pending;
             var mainThread = new Thread(() =>
@@ -161,29 +163,20 @@ namespace LoopBridge.Tests.Headless
                     using var loop = new MainLoop();
                     using var userCts = new CancellationTokenSource();
                     var gate = new UniTaskCompletionSource();
-                    var callbackRan = false;
+                    var callbackThread = -1;
                     var h = loop.RunAsync(async ct =>
                     {
-                        ct.Register(() => callbackRan = true, useSynchronizationContext: true);
+                        ct.Register(() => callbackThread = Thread.CurrentThread.ManagedThreadId, useSynchronizationContext: true);
                         await gate.Task;
                     }, userCts.Token);
                     loop.Tick();
                     var canceller = new Thread(() => userCts.Cancel()) { IsBackground = true };
                     canceller.Start();
-                    var watch = Stopwatch.StartNew();
-                    while (loop.QueueDepth == 0 && watch.ElapsedMilliseconds < 10_000)
-                    {
-                        Thread.Yield(); // until the token callback is queued for the main thread
-                    }
-
+                    Assert.That(canceller.Join(10_000), Is.True, "the cancelling worker waited for the main thread");
+                    Assert.That(callbackThread, Is.EqualTo(-1), "the work's token is cancelled by the next tick, not by the canceller");
+                    loop.Tick();
+                    Assert.That(callbackThread, Is.EqualTo(Thread.CurrentThread.ManagedThreadId), "the work token's callback ran on the main thread");
                     gate.TrySetResult(); // completes the work inline on this (main) thread
-                    while (!callbackRan && watch.ElapsedMilliseconds < 10_000)
-                    {
-                        loop.Tick();
-                    }
-
-                    Assert.That(canceller.Join(10_000), Is.True, "the cancelling worker stayed blocked");
-                    Assert.That(callbackRan, Is.True, "the work token's callback ran on the main thread");
                     status = h.Status;
                 }
                 catch (Exception ex)

@@ -20,12 +20,11 @@ namespace LoopBridge.Tests.Glue
 
         static bool Logged(string prefix) => Engine.Logs.Any(l => l.Message?.ToString().StartsWith(prefix, StringComparison.Ordinal) == true);
 
-        // Today the caller's token reaches running async work only through a thread-pool callback (LoopWorkItem.
-        // OnTokenCanceled), which usually loses the race against the next tick, so the sample's token check after
-        // NextFrame does not see the cancellation yet and the work ends Faulted. Un-ignore once Core delivers that
-        // cancellation through the loop before resuming the work (issue 11, WebGL / no-threads item).
+        // Regression (issue 11): the caller's token used to reach running async work through a thread-pool callback
+        // (LoopWorkItem.OnTokenCanceled), which usually lost the race against the next tick, so the sample's token
+        // check after NextFrame did not see the cancellation yet and the work ended Faulted. Now the next tick cancels
+        // the work's token on the main thread before it resumes anything.
         [Test]
-        [Ignore("needs cancellation of running work delivered through the loop (issue 11, Core part)")]
         public void DestroyedDuringNextFrame_EndsCanceled_NotFaulted()
         {
             EnterPlayMode();

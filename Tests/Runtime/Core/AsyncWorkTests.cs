@@ -110,7 +110,7 @@ namespace LoopBridge.Tests
             }, cts.Token);
             Loop.Tick();
             cts.Cancel();
-            // The caller's token reaches running work through the thread pool (never inline in the token's callback).
+            // The caller's token reaches running work through the loop: the next tick cancels the work's token (never inline in the token's callback).
             LoopAssert.TickUntil(Loop, () => h.IsCompleted, TimeSpan.FromSeconds(10), "the work saw the caller's token");
             Assert.That(h.Status, Is.EqualTo(UniTaskStatus.Canceled));
         }
