@@ -143,6 +143,9 @@ namespace LoopBridge
         /// <summary>Step 3: fails the queued work items (a snapshot of the queue); continuations go back in the queue for the main thread.</summary>
         private void FailQueuedWork()
         {
+            // After the Closing callbacks (user code, which may wait for the main thread): the main thread waits for
+            // step 3 only from here on (see FinishCloseOnMainThread), and step 3 itself never waits for the main thread.
+            closeInfo!.QueueFailStarted = true;
             var onMainThread = IsMainThread;
             var count = queue.Count;
             for (var i = 0; i < count && queue.TryDequeue(out var entry); i++)
@@ -248,7 +251,7 @@ namespace LoopBridge
             // a Closing callback): it would wait for itself; CompleteClose then leaves Closed to step 3.
             if (info.ClosingThreadId != Environment.CurrentManagedThreadId)
             {
-                while (!info.QueueFailed.IsSet && GraceActive())
+                while (info.QueueFailStarted && !info.QueueFailed.IsSet && GraceActive())
                 {
                     WaitUntil(info.QueueFailed, info.Deadline);
                 }
@@ -464,6 +467,9 @@ namespace LoopBridge
 
             /// <summary>Whether the main thread finishes (or finished) the close; false once another thread claimed it. Written by the finisher before any report.</summary>
             internal volatile bool FinishedOnMainThread = true;
+
+            /// <summary>Whether the closing thread has started step 3 (its Closing callbacks have returned).</summary>
+            internal volatile bool QueueFailStarted;
 
             /// <summary>Set once the closing thread has failed the queued work (step 3, <see cref="FailQueuedWork"/>).</summary>
             internal readonly ManualResetEventSlim QueueFailed = new ManualResetEventSlim(false);
