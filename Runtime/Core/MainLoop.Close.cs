@@ -143,6 +143,9 @@ namespace LoopBridge
         /// <summary>Step 3: fails the queued work items (a snapshot of the queue); continuations go back in the queue for the main thread.</summary>
         private void FailQueuedWork()
         {
+            // After the Closing callbacks (user code, which may wait for the main thread): the main thread waits for
+            // step 3 only from here on (see FinishCloseOnMainThread), and step 3 itself never waits for the main thread.
+            closeInfo!.QueueFailStarted = true;
             var onMainThread = IsMainThread;
             var count = queue.Count;
             for (var i = 0; i < count && queue.TryDequeue(out var entry); i++)
@@ -169,7 +172,22 @@ namespace LoopBridge
                 }
             }
 
-            closeInfo!.Signal.Set();
+            // Review fix: step 3 is done. A main thread finishing this close meanwhile (its next tick, or a Close/Tick
+            // from inside a Closing callback) may already have drained the queue, so continuations re-queued above
+            // would sit there for ever: drain them the closed way. Then let Closed fire (whichever of this and
+            // CompleteClose comes last raises it), so it never fires while an item this thread dequeued is pending.
+            var info = closeInfo!;
+            info.QueueFailed.Set();
+            info.Signal.Set();
+            if (State == LoopState.Closed)
+            {
+                DrainClosed();
+            }
+
+            if (Interlocked.Decrement(ref info.PartsLeft) == 0)
+            {
+                RaiseClosed(info);
+            }
         }
 
         /// <summary>Closed on another thread: wait (bounded by the grace period) for the main thread to finish the close, else finish it here.</summary>
@@ -226,6 +244,19 @@ namespace LoopBridge
         {
             var info = closeInfo!;
             info.FinishedOnMainThread = true;
+
+            // Review fix: a close started on another thread may still be failing the queued work (step 3) there; wait
+            // for it (within the grace period), so the continuations of the handles it fails run here, in the grace
+            // period, instead of being dropped. Not when this thread is the closing one (a Tick or Close from inside
+            // a Closing callback): it would wait for itself; CompleteClose then leaves Closed to step 3.
+            if (info.ClosingThreadId != Environment.CurrentManagedThreadId)
+            {
+                while (info.QueueFailStarted && !info.QueueFailed.IsSet && GraceActive())
+                {
+                    WaitUntil(info.QueueFailed, info.Deadline);
+                }
+            }
+
             if (closeGraceTicks > 0)
             {
                 var previousContext = SynchronizationContext.Current;
@@ -272,7 +303,14 @@ namespace LoopBridge
                 ReportStillRunning(info, running);
                 foreach (var item in running)
                 {
-                    item.FailRunning(CreateClosedException());
+                    try
+                    {
+                        item.FailRunning(CreateClosedException());
+                    }
+                    finally
+                    {
+                        item.UnpinAfterClose(); // taken by TakeAllRunning
+                    }
                 }
             }
 
@@ -286,6 +324,15 @@ namespace LoopBridge
             // Closing; give back their references. A later request does the same by itself (RequestCancelRunning).
             DeliverPendingCancels(mayCancel: false);
 
+            // Closed waits for step 3 too: when the thread failing the queued work ends after us, FailQueuedWork raises it.
+            if (Interlocked.Decrement(ref info.PartsLeft) == 0)
+            {
+                RaiseClosed(info);
+            }
+        }
+
+        private void RaiseClosed(CloseInfo info)
+        {
             var handlers = Closed;
             if (handlers != null)
             {
@@ -424,6 +471,15 @@ namespace LoopBridge
 
             /// <summary>Whether the main thread finishes (or finished) the close; false once another thread claimed it. Written by the finisher before any report.</summary>
             internal volatile bool FinishedOnMainThread = true;
+
+            /// <summary>Whether the closing thread has started step 3 (its Closing callbacks have returned).</summary>
+            internal volatile bool QueueFailStarted;
+
+            /// <summary>Set once the closing thread has failed the queued work (step 3, <see cref="FailQueuedWork"/>).</summary>
+            internal readonly ManualResetEventSlim QueueFailed = new ManualResetEventSlim(false);
+
+            /// <summary>Parts still to end before Closed fires: step 3 and <see cref="CompleteClose"/>; the last raises it.</summary>
+            internal int PartsLeft = 2;
         }
     }
 }

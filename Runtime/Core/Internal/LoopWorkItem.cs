@@ -203,6 +203,17 @@ namespace LoopBridge.Internal
             return false;
         }
 
+        /// <summary>
+        /// Review fix: a reference for the close, taken under the registry lock while the item is in the loop's
+        /// registry of started work (so its work side still holds one: never incremented from 0). The close releases
+        /// it with <see cref="UnpinAfterClose"/> after failing the item, so work that ends meanwhile on another thread
+        /// cannot be recycled and re-rented (and then failed by this close) in between.
+        /// </summary>
+        internal void PinForClose() => Interlocked.Increment(ref refs);
+
+        /// <summary>Releases the reference taken by <see cref="PinForClose"/>.</summary>
+        internal void UnpinAfterClose() => Release();
+
         private void Recycle()
         {
             // First the record of this use's final status, then (a release write, so the record is visible first)
