@@ -88,3 +88,22 @@ public sealed class OwnerScopedExample : MonoBehaviour
         Debug.Log(await n);
     }
 }
+
+public sealed class TokenOverloadExample : MonoBehaviour
+{
+    LoopHandle Start(MainLoop loop)
+    {
+        // <snippet:unity-token-overloads>
+        return loop.RunAsync(async ct =>
+        {
+            while (true)
+            {
+                DoAFrameOfWork();               // main thread
+                await loop.NextFrame(ct);       // throws OperationCanceledException once ct is cancelled
+            }
+        }, destroyCancellationToken);
+        // </snippet>
+    }
+
+    void DoAFrameOfWork() { }
+}

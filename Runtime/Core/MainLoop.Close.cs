@@ -172,7 +172,7 @@ namespace LoopBridge
                 }
             }
 
-            // Review fix: step 3 is done. A main thread finishing this close meanwhile (its next tick, or a Close/Tick
+            // Step 3 is done. A main thread finishing this close meanwhile (its next tick, or a Close/Tick
             // from inside a Closing callback) may already have drained the queue, so continuations re-queued above
             // would sit there for ever: drain them the closed way. Then let Closed fire (whichever of this and
             // CompleteClose comes last raises it), so it never fires while an item this thread dequeued is pending.
@@ -245,7 +245,7 @@ namespace LoopBridge
             var info = closeInfo!;
             info.FinishedOnMainThread = true;
 
-            // Review fix: a close started on another thread may still be failing the queued work (step 3) there; wait
+            // A close started on another thread may still be failing the queued work (step 3) there; wait
             // for it (within the grace period), so the continuations of the handles it fails run here, in the grace
             // period, instead of being dropped. Not when this thread is the closing one (a Tick or Close from inside
             // a Closing callback): it would wait for itself; CompleteClose then leaves Closed to step 3.

@@ -77,7 +77,7 @@ namespace LoopBridge
                 for (var item = runningHead; item != null;)
                 {
                     var next = item.RegistryNext;
-                    // Pinned (review fix): the close fails it after reporting it (user code), and the work may end
+                    // Pinned: the close fails it after reporting it (user code), and the work may end
                     // and its item be recycled meanwhile; the pin keeps this use alive until the close is done with it.
                     item.PinForClose();
                     (running ??= new List<LoopWorkItem>()).Add(item);

@@ -63,6 +63,9 @@ namespace LoopBridge.Headless
         /// </remarks>
         readonly ManualResetEventSlim finished = new ManualResetEventSlim(false);
 
+        /// <summary>Set by the started main thread once the loop is bound to it (or it failed): Start returns after it.</summary>
+        readonly ManualResetEventSlim bound = new ManualResetEventSlim(false);
+
         readonly TaskCompletionSource<bool> completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         readonly EventHandler processExitHandler;
         readonly ConsoleCancelEventHandler cancelKeyPressHandler;
@@ -171,8 +174,9 @@ namespace LoopBridge.Headless
         internal ConsoleCancelEventHandler? RegisteredCancelKeyPressHandler => Volatile.Read(ref registeredCancelKeyPressHandler);
 
         /// <summary>
-        /// Starts the frames on a new dedicated background thread, which becomes the loop's main thread, and returns at
-        /// once. Any thread; at most once per runner.
+        /// Starts the frames on a new dedicated background thread, which becomes the loop's main thread, and returns as
+        /// soon as the loop is bound to it (so a blocking <c>GetResult</c> on the calling thread right after is allowed).
+        /// Any thread; at most once per runner.
         /// </summary>
         /// <exception cref="InvalidOperationException">The runner was already started, run or stopped.</exception>
         /// <exception cref="PlatformNotSupportedException">The platform has no threads (<see cref="LoopPlatform.SupportsThreads"/> is false, as in Unity's WebGL player).</exception>
@@ -187,6 +191,10 @@ namespace LoopBridge.Headless
             var thread = new Thread(RunFramesAndClose) { IsBackground = true, Name = threadName };
             Volatile.Write(ref mainThread, thread);
             thread.Start();
+
+            // Until the new thread binds the loop, the loop's main thread is still the one that created it (often this
+            // one): a GetResult right after Start would be refused as "on the main thread". So return once it is bound.
+            bound.Wait();
         }
 
         /// <summary>
@@ -284,9 +292,16 @@ namespace LoopBridge.Headless
         {
             try
             {
-                if (!Loop.IsMainThread)
+                try
                 {
-                    Loop.BindToCurrentThread();
+                    if (!Loop.IsMainThread)
+                    {
+                        Loop.BindToCurrentThread();
+                    }
+                }
+                finally
+                {
+                    bound.Set();
                 }
 
                 Subscribe();

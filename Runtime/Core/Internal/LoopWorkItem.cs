@@ -204,7 +204,7 @@ namespace LoopBridge.Internal
         }
 
         /// <summary>
-        /// Review fix: a reference for the close, taken under the registry lock while the item is in the loop's
+        /// A reference for the close, taken under the registry lock while the item is in the loop's
         /// registry of started work (so its work side still holds one: never incremented from 0). The close releases
         /// it with <see cref="UnpinAfterClose"/> after failing the item, so work that ends meanwhile on another thread
         /// cannot be recycled and re-rented (and then failed by this close) in between.

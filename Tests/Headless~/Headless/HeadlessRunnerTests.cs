@@ -37,6 +37,23 @@ namespace LoopBridge.Tests.Headless
         }
 
         [Test]
+        public void Start_ReturnsWithTheLoopBoundToTheRunnersThread_SoTheCallerMayBlockAtOnce()
+        {
+            // Before the fix, Start returned before the new thread bound the loop: the loop still took the caller for
+            // its main thread, and a GetResult right after Start was refused as "would deadlock" (seen in the README's
+            // headless quick start).
+            for (var i = 0; i < 20; i++)
+            {
+                using var runner = new HeadlessRunner(new HeadlessRunnerOptions { AsFastAsPossible = true });
+                runner.Start();
+                Assert.That(runner.Loop.MainThreadId, Is.Not.EqualTo(Environment.CurrentManagedThreadId), "bound to the runner's thread when Start returns");
+                Assert.That(runner.Loop.Run(() => 6 * 7).GetResult(Generous), Is.EqualTo(42));
+                runner.Stop();
+                Assert.That(runner.Join(Generous), Is.True, "hang guard");
+            }
+        }
+
+        [Test]
         public void Finished_ImpliesCompletionIsComplete_ObservedTheMomentItSwitches()
         {
             // Regression: the runner set the event Join waits on before it completed Completion, so a host that joined
