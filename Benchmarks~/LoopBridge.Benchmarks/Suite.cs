@@ -255,7 +255,7 @@ namespace LoopBridge.Benchmarks
                     cells.Add(s < r.Samples.Count ? r.Samples[s].Megabytes.ToString("0.0", CultureInfo.InvariantCulture) : "–");
                 }
                 cells.Add(name == LoopBridgeName || name == PooledUniTaskName
-                    ? $"{r.Samples[0].PooledObjects:N0} → {r.Samples[r.Samples.Count - 1].PooledObjects:N0}"
+                    ? $"{r.Samples[0].PooledObjects:N0} → {r.Samples[^1].PooledObjects:N0}"
                     : "no pool");
                 long gained = r.Samples[0].PooledObjects - r.PooledBefore;
                 cells.Add(gained > 0 ? (r.Samples[0].Megabytes * 1e6 / gained).ToString("0", CultureInfo.InvariantCulture) : "–");
@@ -391,7 +391,7 @@ namespace LoopBridge.Benchmarks
                 "blocked worker", "woke after close (ms): median [min–max]");
             foreach (var (name, trials) in Close)
             {
-                var last = trials[trials.Count - 1];
+                var last = trials[^1];
                 string Range(Func<CloseResult, int> f) => trials.Min(f) == trials.Max(f) ? f(last).ToString("N0", CultureInfo.InvariantCulture) : $"{trials.Min(f):N0}–{trials.Max(f):N0}";
                 var wakes = trials.Where(x => x.WorkerWoke).Select(x => x.WakeMs).ToList();
                 table.AddRow(name, Range(x => x.Succeeded), Range(x => x.FailedClosedWithReason),
@@ -416,7 +416,7 @@ namespace LoopBridge.Benchmarks
         public TextTable Targets()
         {
             var t = new TextTable("target", "measured (medians)", "met");
-            string Yes(bool ok) => ok ? "yes" : "**no**";
+            static string Yes(bool ok) => ok ? "yes" : "**no**";
             if (Allocation != null)
             {
                 foreach (var c in Allocation.Rows.Where(r => r.IsReference))
@@ -472,7 +472,7 @@ namespace LoopBridge.Benchmarks
             if (lbRetained != null && lbRetained.Samples.Count > 1)
             {
                 var after = lbRetained.Samples[0].Megabytes;
-                var end = lbRetained.Samples[lbRetained.Samples.Count - 1];
+                var end = lbRetained.Samples[^1];
                 var fell = lbRetained.Samples.FirstOrDefault(x => x.Seconds > 0 && x.Megabytes <= 0.1 * after);
                 t.AddRow($"G: after a burst of {_options.BurstTotal:N0}, retained memory falls back within a few seconds of quiet (≤ 10% of right after)",
                     $"{after:0.0} MB right after; {end.Megabytes:0.0} MB after {end.Seconds:0} s" + (fell.Seconds > 0 ? $"; ≤ 10% from {fell.Seconds:0} s" : "; never ≤ 10%"),

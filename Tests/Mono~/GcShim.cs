@@ -20,8 +20,6 @@ namespace LoopBridge.Tests.Headless
     {
         static readonly bool CounterWorks = ProbeCounter();
 
-        static object sink;
-
         public static long GetAllocatedBytesForCurrentThread()
         {
             if (!CounterWorks)
@@ -41,10 +39,8 @@ namespace LoopBridge.Tests.Headless
         internal static bool ProbeCounter()
         {
             var before = System.GC.GetAllocatedBytesForCurrentThread();
-            sink = new byte[4096];
-            var moved = System.GC.GetAllocatedBytesForCurrentThread() - before >= 4096;
-            sink = null;
-            return moved;
+            System.GC.KeepAlive(new byte[4096]);
+            return System.GC.GetAllocatedBytesForCurrentThread() - before >= 4096;
         }
     }
 }

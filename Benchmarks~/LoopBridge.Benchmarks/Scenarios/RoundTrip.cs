@@ -81,7 +81,7 @@ namespace LoopBridge.Benchmarks.Scenarios
                 throw new InvalidOperationException(peer.Name + ": round-trip trial failed: " + error.Message, error);
             }
             Array.Sort(samples);
-            return new RoundTripResult(Harness.Stats.Percentile(samples, 50), Harness.Stats.Percentile(samples, 99), samples[samples.Length - 1]);
+            return new RoundTripResult(Harness.Stats.Percentile(samples, 50), Harness.Stats.Percentile(samples, 99), samples[^1]);
         }
     }
 }

@@ -122,7 +122,7 @@ namespace LoopBridge.Internal
         /// <see cref="LoopClosedException"/> (the original exception inside) and counts as failed by close.
         /// </summary>
         private Exception ClosedCause(Exception error) =>
-            error is OperationCanceledException && !(error is LoopClosedException) && !Loop.IsOpen && !CancelRequested && !CallerTokenCanceled
+            error is OperationCanceledException && error is not LoopClosedException && !Loop.IsOpen && !CancelRequested && !CallerTokenCanceled
                 ? Loop.CreateClosedException(error)
                 : error;
 

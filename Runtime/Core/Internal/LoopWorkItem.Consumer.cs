@@ -47,7 +47,7 @@ namespace LoopBridge.Internal
         private bool ClaimConsumer(long generation)
         {
             Step("consume.claim");
-            var free = generation << StampStateBits;
+            var free = (generation << StampStateBits) | Free;
             var seen = Interlocked.CompareExchange(ref stamp, free | Claimed, free);
             if (seen == free)
             {
@@ -65,7 +65,7 @@ namespace LoopBridge.Internal
         /// <summary>Gives a claim back (a blocking wait that timed out, or refused to deadlock): the handle is usable again.</summary>
         private void Unclaim(long generation)
         {
-            var free = generation << StampStateBits;
+            var free = (generation << StampStateBits) | Free;
             Interlocked.Exchange(ref stamp, free);
         }
 

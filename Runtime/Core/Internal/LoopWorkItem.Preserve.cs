@@ -18,7 +18,7 @@ namespace LoopBridge.Internal
         internal void Preserve(long generation)
         {
             Step("preserve");
-            var free = generation << StampStateBits;
+            var free = (generation << StampStateBits) | Free;
             var seen = Interlocked.CompareExchange(ref stamp, free | Preserved, free);
             if (seen == free || seen == (free | Preserved))
             {

@@ -223,7 +223,7 @@ namespace LoopBridge.Internal
             // `phase` below reads this use's status, and its re-check of the stamp tells it the use is gone.
             var generation = Generation;
             Volatile.Write(ref retired, (generation << 2) | (long)status);
-            Volatile.Write(ref stamp, (generation + 1) << StampStateBits);
+            Volatile.Write(ref stamp, ((generation + 1) << StampStateBits) | Free);
             Step("recycle");
             loop = null;
             error = null;

@@ -96,7 +96,7 @@ namespace LoopBridge
                         await awaitable;
                     }
                 }
-                catch (OperationCanceledException ex) when (!(ex is LoopClosedException) && loop.ClosedBecause.HasValue)
+                catch (OperationCanceledException ex) when (ex is not LoopClosedException && loop.ClosedBecause.HasValue)
                 {
                     throw new LoopClosedException(loop.ClosedBecause.Value, loop.Closing);
                 }
@@ -131,7 +131,7 @@ namespace LoopBridge
                         return await awaitable;
                     }
                 }
-                catch (OperationCanceledException ex) when (!(ex is LoopClosedException) && loop.ClosedBecause.HasValue)
+                catch (OperationCanceledException ex) when (ex is not LoopClosedException && loop.ClosedBecause.HasValue)
                 {
                     throw new LoopClosedException(loop.ClosedBecause.Value, loop.Closing);
                 }

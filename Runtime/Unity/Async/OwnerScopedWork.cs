@@ -72,7 +72,7 @@ namespace LoopBridge
 #endif
                 return await work(linked.Token);
             }
-            catch (OperationCanceledException ex) when (!(ex is LoopClosedException) && loop.ClosedBecause.HasValue)
+            catch (OperationCanceledException ex) when (ex is not LoopClosedException && loop.ClosedBecause.HasValue)
             {
                 // The close cancelled it: say so, with the reason, as every handle the close ends does.
                 throw new LoopClosedException(loop.ClosedBecause.Value, loop.Closing);

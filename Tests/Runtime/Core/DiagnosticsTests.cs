@@ -294,8 +294,8 @@ namespace LoopBridge.Tests
             Assert.That(LoopCallSite.TryParse(trace, out var file, out var line), Is.True);
             Assert.That(file, Is.EqualTo("/proj/Assets/Spawner.cs"));
             Assert.That(line, Is.EqualTo(42));
-            Assert.That(LoopCallSite.TryParse("   at X.Y()", out file, out line), Is.False);
-            Assert.That(LoopCallSite.TryParse(null, out file, out line), Is.False);
+            Assert.That(LoopCallSite.TryParse("   at X.Y()", out _, out _), Is.False);
+            Assert.That(LoopCallSite.TryParse(null, out _, out _), Is.False);
         }
 
         [Test]

@@ -18,8 +18,7 @@ namespace UnityEngine
             {
                 if (this == null)
                     throw new MissingReferenceException("DestroyCancellation token should be called atleast once before destroying the monobehaviour object");
-                if (m_CancellationTokenSource == null)
-                    m_CancellationTokenSource = new CancellationTokenSource();
+                m_CancellationTokenSource ??= new CancellationTokenSource();
                 return m_CancellationTokenSource.Token;
             }
         }
