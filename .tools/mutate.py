@@ -17,6 +17,7 @@ Results go to .artifacts/mutation/results.tsv (one line per mutant) and the cons
 """
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -399,6 +400,11 @@ def run(cmd, timeout=None, log=None):
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
             return -1, True
+        except BaseException:
+            # Ctrl-C: stop the whole child tree (build servers and test hosts run in their own session).
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            raise
 
 
 BUILD = ["dotnet", "build", "LoopBridge.csproj", "-c", "Release", "--no-restore", "-nologo", "-v", "q",
@@ -423,7 +429,7 @@ def main():
     ap.add_argument("ids", nargs="*", help="mutant ids (default: all)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--filter", default=DEFAULT_FILTER, help="dotnet test --filter ('' = whole suite)")
-    ap.add_argument("--hang", type=int, default=300, help="seconds before a test run counts as hung (killed)")
+    ap.add_argument("--hang", type=int, default=150, help="seconds before a test run counts as hung (killed)")
     args = ap.parse_args()
 
     chosen = [m for m in MUTANTS if not args.ids or m[0] in args.ids]
@@ -472,8 +478,10 @@ def main():
                     failed = [l.strip()[len("Failed "):].split(" [")[0]
                               for l in open(log, encoding="utf-8", errors="replace") if l.strip().startswith("Failed ")]
                     verdict, detail = "KILLED", ", ".join(failed[:4]) + (f" (+{len(failed) - 4})" if len(failed) > 4 else "")
-                else:
+                elif re.search(r"Passed!\s+-\s+Failed:\s+0,", open(log, encoding="utf-8", errors="replace").read()):
                     verdict, detail = "SURVIVED", ""
+                else:
+                    verdict, detail = "UNBUILDABLE", "test run ended without a summary (interrupted?): rerun"
             counts[verdict] += 1
             line = f"{mid}\t{rel}\t{verdict}\t{int(time.time() - t0)}s\t{what}\t{detail}"
             print(line, flush=True)
