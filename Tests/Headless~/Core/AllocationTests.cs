@@ -181,9 +181,12 @@ namespace LoopBridge.Tests.Headless
             // Our two threads, exactly: nothing at all.
             Assert.That(ourThreadsWorst, Is.EqualTo(0), "bytes allocated by the submitting worker and the ticking main thread");
 
-            // The whole process (precise) also counts the test host's own threads (a few hundred bytes of reporting
-            // while we run); a per-submission allocation anywhere (thread pool, timers) would be >= 2,000 B.
-            Assert.That(best, Is.LessThan(RoundTrips), $"process-wide bytes for {RoundTrips} cross-thread round trips");
+            // The whole process (precise) also counts the test host's own threads, whose reporting grows with the wall
+            // time the round takes: a bound on it would depend on how busy the machine is (it failed on a 2-core machine
+            // running the suite beside 5 CPU-bound processes, with our two threads at exactly 0 B). So it is bounded per
+            // round trip generously: a per-submission allocation on a third thread (a thread-pool hop, a timer) costs at
+            // least 24 B each, 48,000 B per round; the host's reporting stays far below that in any one round.
+            Assert.That(best, Is.LessThan(RoundTrips * 24L), $"process-wide bytes for {RoundTrips} cross-thread round trips (best round)");
         }
     }
 }
