@@ -207,8 +207,11 @@ namespace LoopBridge
 
             var elapsed = clock.NowTicks - start;
             counters.CountTick(elapsed);
-            diagnostics.OnTickEnd(taken, elapsed, exhausted);
-            return new TickResult(taken, QueueDepth, TimeSpan.FromTicks(elapsed), exhausted);
+
+            // Read once: ConcurrentQueue.Count is not free while producers enqueue (it retries, and may spin).
+            var depth = QueueDepth;
+            diagnostics.OnTickEnd(taken, elapsed, exhausted, depth);
+            return new TickResult(taken, depth, TimeSpan.FromTicks(elapsed), exhausted);
         }
     }
 }

@@ -123,12 +123,12 @@ namespace LoopBridge
         /// <param name="taken">Entries the tick ran.</param>
         /// <param name="elapsed">The tick's duration, in clock ticks.</param>
         /// <param name="exhausted">Whether the tick stopped on its budget or item cap with its snapshot not drained.</param>
-        internal void OnTickEnd(int taken, long elapsed, bool exhausted)
+        /// <param name="depth">The queue depth after the tick (read once by the tick, also for its TickResult).</param>
+        internal void OnTickEnd(int taken, long elapsed, bool exhausted, int depth)
         {
             var n = tickCount;
             var end = lastTickStart + elapsed;
             var budget = loop.TickBudget.Ticks;
-            var depth = loop.QueueDepth;
             var slot = (int)(n % HistoryLength);
 
             // Where the oldest queued entry can be: drained to the snapshot's end, everything left was queued during this
